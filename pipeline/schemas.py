@@ -1,0 +1,99 @@
+"""Table schemas, declared once: every writer, reader, test and the README use these.
+
+Each table is a pyarrow schema whose fields carry a ``description`` in their metadata, so
+the documentation of a column lives next to its type.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+LABELS: tuple[str, ...] = (
+    "leadership_trait",
+    "management_trait",
+    "relationship_claim",
+    "other",
+)
+"""The four sentence labels of LABELING.md, in a fixed order (probability columns follow it)."""
+
+PROBABILITY_COLUMNS: tuple[str, ...] = tuple(f"p_{label}" for label in LABELS)
+
+SEGMENT_KINDS: tuple[str, ...] = ("title", "post", "comment", "chrome")
+SEGMENT_STATUSES: tuple[str, ...] = ("kept", "boilerplate", "spam", "duplicate")
+DOCUMENT_STATUSES: tuple[str, ...] = ("ok", "empty", "quarantined")
+
+
+def _field(name: str, type_: pa.DataType, description: str, nullable: bool = False) -> pa.Field:
+    return pa.field(name, type_, nullable=nullable, metadata={"description": description})
+
+
+DOCUMENTS = pa.schema(
+    [
+        _field("doc_id", pa.string(), "Stable id: a hash of the source path."),
+        _field("source", pa.string(), "File name relative to the input folder."),
+        _field("title", pa.string(), "The page's title, where one was found.", nullable=True),
+        _field("n_chars", pa.int64(), "Characters in the decoded text."),
+        _field("sha256", pa.string(), "SHA-256 of the raw bytes of the file."),
+        _field("encoding", pa.string(), "How the bytes were decoded (null if they could not be).",
+               nullable=True),
+        _field("status", pa.string(), "ok, empty or quarantined."),
+        _field("reason", pa.string(), "Why the status is not ok.", nullable=True),
+        _field("text", pa.large_string(), "The decoded raw text; offsets in other tables point "
+               "into it."),
+    ]
+)
+
+SEGMENTS = pa.schema(
+    [
+        _field("doc_id", pa.string(), "The document this piece comes from."),
+        _field("segment_id", pa.string(), "doc_id, a slash and the piece's order in the page."),
+        _field("kind", pa.string(), "title, post, comment or chrome."),
+        _field("author", pa.string(), "Author of the post or comment, where the page names one.",
+               nullable=True),
+        _field("comment_index", pa.int32(), "Which comment of the thread (0-based); null outside "
+               "comments.", nullable=True),
+        _field("text", pa.large_string(), "Visible text: markup and bare URLs removed, white "
+               "space folded within lines."),
+        _field("char_start", pa.int64(), "Start offset in the document's text."),
+        _field("char_end", pa.int64(), "End offset (exclusive) in the document's text."),
+        _field("status", pa.string(), "kept, boilerplate, spam or duplicate."),
+        _field("reason", pa.string(), "Why the piece was removed (null when kept).",
+               nullable=True),
+        _field("spam_score", pa.float64(), "Off-topic/spam score of the comment, 0 to 1; null "
+               "outside comments.", nullable=True),
+    ]
+)
+
+_SENTENCE_FIELDS = [
+    _field("doc_id", pa.string(), "The document of the sentence."),
+    _field("segment_id", pa.string(), "The kept segment the sentence comes from."),
+    _field("sentence_id", pa.string(), "doc_id, a hash sign and the sentence's position."),
+    _field("position", pa.int32(), "Order of the sentence in its document (0-based)."),
+    _field("text", pa.large_string(), "The sentence, white space folded."),
+    _field("char_start", pa.int64(), "Start offset in the document's text."),
+    _field("char_end", pa.int64(), "End offset (exclusive) in the document's text."),
+]
+
+SPLIT = pa.schema(_SENTENCE_FIELDS)
+"""Sentences before classification (the split stage's output)."""
+
+SENTENCES = pa.schema(
+    [
+        *_SENTENCE_FIELDS,
+        _field("label", pa.string(), "One of the four labels of LABELING.md."),
+        _field("confidence", pa.float64(), "Probability of the chosen label."),
+        *[
+            _field(column, pa.float64(), f"Probability of {label}.")
+            for column, label in zip(PROBABILITY_COLUMNS, LABELS)
+        ],
+        _field("model_version", pa.string(), "Version of the classifier that labeled the row."),
+    ]
+)
+
+TABLES: dict[str, pa.Schema] = {
+    "documents": DOCUMENTS,
+    "segments": SEGMENTS,
+    "split": SPLIT,
+    "sentences": SENTENCES,
+}
+"""Every table the pipeline writes, by name; the file is ``<name>.parquet``."""
