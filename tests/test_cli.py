@@ -99,3 +99,13 @@ def test_stage_commands_chain(tmp_path):
     frame = pd.read_parquet(out / "sentences.parquet")
     assert list(frame["text"]) == ["Leaders and managers", "Leaders inspire people.",
                                    "Managers plan the work."]
+
+
+def test_readme_documents_every_column_of_every_table():
+    from pipeline.schemas import TABLES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, schema in TABLES.items():
+        section = readme.split(f"### `{name}.parquet`", 1)[1].split("###", 1)[0]
+        for field in schema:
+            assert f"| `{field.name}` |" in section, (name, field.name)
