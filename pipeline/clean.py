@@ -25,7 +25,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from pipeline.spam import ENGLISH_STOPWORDS, SpamSettings, page_vocabulary, score_comment
+from pipeline.spam import (
+    ENGLISH_STOPWORDS,
+    SpamSettings,
+    language_problem,
+    page_vocabulary,
+    role_word_share,
+    score_comment,
+    words,
+)
 from pipeline.text import fold, visible_text
 
 
@@ -38,6 +46,12 @@ class CleanSettings:
     max_title_chars: int = 150
     max_chrome_words: int = 20
     """Chrome phrase rules only fire on lines up to this many words (prose is never chrome)."""
+    max_line_chars: int = 50_000
+    """A longer line is not a paragraph anyone wrote (minified code, encoded data): chrome."""
+    min_words_to_judge_page: int = 60
+    """Pages with fewer words are not judged for language or topic."""
+    min_role_share: float = 0.004
+    """A page whose share of role words (lead…, manag…, boss, …) is below this is off topic."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +178,8 @@ def chrome_reason(text: str, settings: CleanSettings | None = None) -> str | Non
     settings = settings or CleanSettings()
     if not any(ch.isalnum() for ch in text):
         return "markup_only"
+    if len(text) > settings.max_line_chars:
+        return "oversized_line"
     n_words = len(text.split())
     if n_words <= settings.max_chrome_words:
         for reason, pattern in _PHRASE_RULES:
@@ -269,16 +285,60 @@ def is_title_line(text: str, settings: CleanSettings | None = None) -> bool:
 def find_title(raw: str) -> str | None:
     """The page's title: its first line if it reads as one, else one named by a comment
     counter ("2 thoughts on “Title”"), else None."""
-    lines = list(_iter_lines(raw))
-    if not lines:
+    lines = _iter_lines(raw)
+    first = next(lines, None)
+    if first is None:
         return None
-    if is_title_line(lines[0].text):
-        return lines[0].text
+    if is_title_line(first.text):
+        return first.text
     for line in lines:
         match = _TITLE_FROM_COUNTER.search(line.text)
         if match and chrome_reason(line.text) == "counter":
             return match.group("title").strip()
     return None
+
+
+PAGE_SAMPLE_WORDS = 5_000
+
+
+def page_verdict(raw: str, settings: CleanSettings | None = None) -> tuple[str, str | None]:
+    """Whether a decoded page is worth cleaning: ``("ok", None)`` or a status and reason.
+
+    Statuses: ``empty`` (no visible text), ``chrome_only`` (every line is site chrome),
+    ``foreign_language`` and ``off_topic`` (the page's own text, chrome aside, is not English
+    or does not talk about leading or managing people). Cheap: line rules and word counts.
+    """
+    settings = settings or CleanSettings()
+    prose: list[str] = []
+    chrome: Counter[str] = Counter()
+    n_words = 0
+    # Language and topic are judged on a sample of the page's prose, enough to be sure.
+    for line in _iter_lines(raw):
+        reason = chrome_reason(line.text, settings)
+        if reason is not None:
+            chrome[reason] += 1
+        else:
+            prose.append(line.text)
+            n_words += len(line.text.split())
+            if n_words >= PAGE_SAMPLE_WORDS:
+                break
+    if not prose:
+        if not chrome or set(chrome) == {"markup_only"}:
+            return "empty", "no visible text (only markup or punctuation)"
+        return "chrome_only", (f"all {sum(chrome.values())} lines are site chrome ("
+                               + ", ".join(f"{r} {n}" for r, n in sorted(chrome.items())) + ")")
+    text = "\n".join(prose)
+    tokens = words(text)
+    if len(tokens) < settings.min_words_to_judge_page:
+        return "ok", None
+    language = language_problem(text, tokens)
+    if language:
+        return "foreign_language", f"not English ({language})"
+    share = role_word_share(tokens)
+    if share < settings.min_role_share:
+        return "off_topic", (f"{share:.2%} of {len(tokens)} words name leading or managing "
+                             f"roles (below {settings.min_role_share:.2%})")
+    return "ok", None
 
 
 # ---------------------------------------------------------------------------------------

@@ -97,35 +97,55 @@ def cli(debug: bool) -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# Stage steps shared by the stage commands and 'run'.
+# Stage steps shared by the stage commands and 'run'. Each reads its input table(s), calls
+# the stage, writes its table, records figures in the manifest and reports one line.
+
+def _finish(stage: str, table: str, output: Path, records: list[Any], started: float,
+            stats: dict[str, Any], summary: str, extra: dict[str, Any] | None = None) -> None:
+    rows = pio.write_records(records, output, schemas.TABLES[table])
+    seconds = time.perf_counter() - started
+    pio.record_stage(stage, output, table, rows, seconds, stats, extra)
+    _report(f"{stage}: {summary} -> {output} [{seconds:.1f}s]")
+
 
 def _ingest(input_dir: Path, output: Path) -> None:
-    timer = _Timer("ingest")
+    started = time.perf_counter()
+    pio.list_raw_files(input_dir)
+    pio.check_writable(output.parent)
     records = list(ingest_documents(pio.iter_raw_files(input_dir)))
     for record in records:
         if record.status != "ok":
             _report(f"ingest: {input_dir / record.source}: {record.status}: {record.reason}")
-    pio.write_records(records, output, schemas.DOCUMENTS)
+    if not any(r.status == "ok" for r in records):
+        raise PipelineError(f"{input_dir}: no readable document among {len(records)} files "
+                            "(see the lines above); no table written")
     statuses = Counter(r.status for r in records)
-    timer.done(f"{len(records)} documents ({_counts(statuses)}) -> {output}")
+    inputs = [{"source": r.source, "sha256": r.sha256, "status": r.status} for r in records]
+    _finish("ingest", "documents", output, records, started,
+            {"rows_in": len(records), "rows_out": len(records), "by_status": dict(statuses)},
+            f"{len(records)} documents ({_counts(statuses)})", {"inputs": inputs})
 
 
 def _clean(documents: Path, output: Path, spam_threshold: float) -> None:
-    timer = _Timer("clean")
+    started = time.perf_counter()
+    pio.check_writable(output.parent)
     table = pio.read_table(documents, schemas.DOCUMENTS)
     settings = CleanSettings(spam=SpamSettings(threshold=spam_threshold))
     pairs = [(row["doc_id"], row["text"]) for row in table.to_pylist() if row["status"] == "ok"]
     records = list(clean_documents(pairs, settings))
-    pio.write_records(records, output, schemas.SEGMENTS)
     statuses = Counter(r.status for r in records)
     removed = Counter("spam" if r.status == "spam" else r.reason
                       for r in records if r.status != "kept")
-    timer.done(f"{len(pairs)} documents -> {len(records)} segments ({_counts(statuses)}); "
-               f"removed: {_counts(removed) or 'nothing'} -> {output}")
+    _finish("clean", "segments", output, records, started,
+            {"rows_in": len(pairs), "rows_out": len(records), "by_status": dict(statuses),
+             "removed_by_reason": dict(removed)},
+            f"{len(pairs)} documents -> {len(records)} segments ({_counts(statuses)}); "
+            f"removed: {_counts(removed) or 'nothing'}")
 
 
 def _split(documents: Path, segments: Path, output: Path) -> None:
-    timer = _Timer("split")
+    started = time.perf_counter()
+    pio.check_writable(output.parent)
     docs = {row["doc_id"]: row["text"]
             for row in pio.read_table(documents, schemas.DOCUMENTS).to_pylist()}
     segment_rows = pio.read_table(segments, schemas.SEGMENTS).to_pylist()
@@ -135,18 +155,23 @@ def _split(documents: Path, segments: Path, output: Path) -> None:
                             f"{sorted(missing)[0]}")
     nlp = pio.load_sentence_splitter()
     records = list(split_segments(docs, segment_rows, nlp))
-    pio.write_records(records, output, schemas.SPLIT)
-    timer.done(f"{len(segment_rows)} segments -> {len(records)} sentences -> {output}")
+    kept = sum(1 for row in segment_rows if row["status"] == "kept")
+    _finish("split", "split", output, records, started,
+            {"rows_in": kept, "rows_out": len(records)},
+            f"{kept} kept segments -> {len(records)} sentences")
 
 
-def _classify(split: Path, output: Path, classifier: Any) -> None:
-    timer = _Timer("classify")
+def _classify(split: Path, output: Path, classifier: Any, model_dir: Path) -> None:
+    started = time.perf_counter()
+    pio.check_writable(output.parent)
     rows = pio.read_table(split, schemas.SPLIT).to_pylist()
     records = classify_sentences(rows, classifier)
-    pio.write_records(records, output, schemas.SENTENCES)
     labels = Counter(r["label"] for r in records)
-    timer.done(f"{len(records)} sentences ({_counts(labels)}) with {classifier.version} "
-               f"-> {output}")
+    model_sha = pio.sha256_bytes((model_dir / pio.MODEL_FILE).read_bytes())
+    _finish("classify", "sentences", output, records, started,
+            {"rows_in": len(rows), "rows_out": len(records), "by_label": dict(labels)},
+            f"{len(records)} sentences ({_counts(labels)}) with {classifier.version}",
+            {"model": {"version": classifier.version, "sha256": model_sha}})
 
 
 def _counts(counter: Counter) -> str:
@@ -171,12 +196,15 @@ def run(input_dir: Path, output: Path, model_dir: Path, spam_threshold: float) -
     Example:
         leadclaims run --input seeds --output outputs
     """
-    classifier = pio.load_classifier(model_dir)  # fail before any work if the model is bad
+    # Everything that can be checked is checked before any work: model, output folder.
+    classifier = pio.load_classifier(model_dir)
+    pio.list_raw_files(input_dir)
+    pio.check_writable(output)
     tables = {name: output / f"{name}.parquet" for name in schemas.TABLES}
     _ingest(input_dir, tables["documents"])
     _clean(tables["documents"], tables["segments"], spam_threshold)
     _split(tables["documents"], tables["segments"], tables["split"])
-    _classify(tables["split"], tables["sentences"], classifier)
+    _classify(tables["split"], tables["sentences"], classifier, model_dir)
 
 
 @cli.command()
@@ -247,7 +275,7 @@ def classify(split_path: Path, output: Path, model_dir: Path) -> None:
         leadclaims classify --input outputs/split.parquet \\
             --output outputs/sentences.parquet
     """
-    _classify(split_path, output, pio.load_classifier(model_dir))
+    _classify(split_path, output, pio.load_classifier(model_dir), model_dir)
 
 
 def _read_labels(paths: tuple[Path, ...]) -> tuple[list[Any], list[tuple[str, bytes]]]:
@@ -356,6 +384,27 @@ def predict(input_path: Path, output: Path, model_dir: Path) -> None:
         frame[column] = probs[:, j].round(6)
     pio.write_sentence_file(frame, output)
     _report(f"predict: {len(frame)} sentences labeled with {classifier.version} -> {output}")
+
+
+@cli.command()
+@click.argument("output_dir", type=click.Path(path_type=Path))
+@handle_errors
+def verify(output_dir: Path) -> None:
+    """Check an output folder's tables against its manifest.json and the schemas.
+
+    Exit code 0 if every table matches, 1 with one line per difference otherwise.
+
+    \b
+    Example:
+        leadclaims verify outputs
+    """
+    problems = pio.verify_output(output_dir, schemas.TABLES)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        sys.exit(1)
+    tables = pio.read_manifest(output_dir).get("tables", {})
+    click.echo(f"{output_dir}: {len(tables)} tables match the manifest and their schemas")
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from pipeline.clean import find_title
+from pipeline.clean import CleanSettings, find_title, page_verdict
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class RawFile:
 
     source: str
     data: bytes
+    error: str | None = None
+    """Why the file could not be read, if it could not."""
 
 
 @dataclass(frozen=True)
@@ -96,16 +98,22 @@ def _control_share(text: str) -> float:
     return controls / len(sample)
 
 
-def ingest_document(raw: RawFile) -> DocumentRecord:
-    """Turn one raw file into a document record (never raises on bad content)."""
+def ingest_document(raw: RawFile, settings: CleanSettings | None = None) -> DocumentRecord:
+    """Turn one raw file into a document record (never raises on bad content).
+
+    Status ``ok`` documents go on to cleaning; the others (``empty``, ``quarantined``,
+    ``chrome_only``, ``foreign_language``, ``off_topic``) are recorded with their reason.
+    """
     digest = hashlib.sha256(raw.data).hexdigest()
     text, encoding, problem = decode_bytes(raw.data)
+    if raw.error is not None:
+        text, encoding, problem = None, None, raw.error
     if text is None:
         status, reason, text = "quarantined", problem, ""
     elif not text.strip():
         status, reason = "empty", "no text" if not raw.data else "only white space"
     else:
-        status, reason = "ok", None
+        status, reason = page_verdict(text, settings)
     return DocumentRecord(
         doc_id=doc_id_for(raw.source),
         source=raw.source,
@@ -119,7 +127,8 @@ def ingest_document(raw: RawFile) -> DocumentRecord:
     )
 
 
-def ingest_documents(raws: Iterable[RawFile]) -> Iterator[DocumentRecord]:
+def ingest_documents(raws: Iterable[RawFile], settings: CleanSettings | None = None
+                     ) -> Iterator[DocumentRecord]:
     """Ingest every raw file, in the order given."""
     for raw in raws:
-        yield ingest_document(raw)
+        yield ingest_document(raw, settings)

@@ -28,8 +28,8 @@ from pipeline.ingest import RawFile
 RAW_SUFFIXES = (".txt",)
 
 
-def iter_raw_files(input_dir: Path) -> Iterator[RawFile]:
-    """Yield every raw document under ``input_dir``, sorted by relative path.
+def list_raw_files(input_dir: Path) -> list[Path]:
+    """Every raw document under ``input_dir``, sorted by relative path.
 
     Raises PipelineError if the folder does not exist or holds no raw document.
     """
@@ -43,13 +43,17 @@ def iter_raw_files(input_dir: Path) -> Iterator[RawFile]:
         raise PipelineError(
             f"{input_dir}: no raw documents ({', '.join(RAW_SUFFIXES)} files) in the folder"
         )
-    for path in paths:
+    return paths
+
+
+def iter_raw_files(input_dir: Path) -> Iterator[RawFile]:
+    """Yield every raw document under ``input_dir`` (see ``list_raw_files``) with its bytes."""
+    for path in list_raw_files(input_dir):
         source = path.relative_to(input_dir).as_posix()
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise PipelineError(f"{path}: cannot read: {exc.strerror}") from exc
-        yield RawFile(source=source, data=data)
+            yield RawFile(source=source, data=path.read_bytes())
+        except OSError as exc:  # one unreadable file must not stop the others
+            yield RawFile(source=source, data=b"", error=f"cannot read: {exc.strerror or exc}")
 
 
 def _rows(records: Iterable[Any]) -> list[Mapping[str, Any]]:
@@ -280,3 +284,110 @@ def write_sentence_file(frame: pd.DataFrame, path: Path) -> None:
 def sha256_bytes(data: bytes) -> str:
     """Hex SHA-256 of some bytes."""
     return hashlib.sha256(data).hexdigest()
+
+
+def load_parser() -> Any:
+    """spaCy's English pipeline with what claim extraction needs: tagger, parser, lemmatizer
+    (no named entities)."""
+    import spacy
+
+    try:
+        return spacy.load(SPACY_MODEL, exclude=["ner", "senter"])
+    except OSError as exc:
+        raise PipelineError(
+            f"spaCy model '{SPACY_MODEL}' is not installed (run 'make pipeline' to set up)"
+        ) from exc
+
+
+MANIFEST_FILE = "manifest.json"
+
+
+def read_manifest(output_dir: Path) -> dict[str, Any]:
+    """The run manifest of an output folder ({} if there is none yet)."""
+    path = Path(output_dir) / MANIFEST_FILE
+    if not path.is_file():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PipelineError(f"{path}: not valid JSON ({exc})") from exc
+    if not isinstance(manifest, dict):
+        raise PipelineError(f"{path}: not a manifest (expected a JSON object)")
+    return manifest
+
+
+def record_stage(stage: str, table_path: Path, table_name: str, rows: int, seconds: float,
+                 stats: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> None:
+    """Record a stage's table (rows, sha256) and figures in the folder's manifest.json.
+
+    ``extra`` holds top-level entries the stage owns (``inputs`` for ingest, ``model`` for
+    classify). The manifest is rewritten atomically.
+    """
+    from pipeline import __version__
+
+    table_path = Path(table_path)
+    manifest = read_manifest(table_path.parent)
+    manifest["package_version"] = __version__
+    manifest.setdefault("tables", {})[table_name] = {
+        "file": table_path.name,
+        "rows": rows,
+        "sha256": sha256_bytes(table_path.read_bytes()),
+    }
+    manifest.setdefault("stages", {})[stage] = {"table": table_name, "seconds": round(seconds, 3),
+                                                **stats}
+    for key, value in (extra or {}).items():
+        manifest[key] = value
+    write_text_atomic(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
+                      table_path.parent / MANIFEST_FILE)
+
+
+def verify_output(output_dir: Path, schemas_by_name: Mapping[str, pa.Schema]) -> list[str]:
+    """Check an output folder's tables against its manifest and the declared schemas.
+
+    Returns the problems found, one line each (an empty list means all is well).
+    """
+    output_dir = Path(output_dir)
+    if not output_dir.is_dir():
+        raise PipelineError(f"{output_dir}: output folder does not exist")
+    manifest = read_manifest(output_dir)
+    if not manifest:
+        raise PipelineError(f"{output_dir}: no {MANIFEST_FILE} (not written by leadclaims?)")
+    problems: list[str] = []
+    tables = manifest.get("tables", {})
+    for name, entry in sorted(tables.items()):
+        path = output_dir / entry.get("file", f"{name}.parquet")
+        if name not in schemas_by_name:
+            problems.append(f"{path}: table '{name}' is not one leadclaims writes")
+            continue
+        if not path.is_file():
+            problems.append(f"{path}: missing (the manifest lists it)")
+            continue
+        digest = sha256_bytes(path.read_bytes())
+        if digest != entry.get("sha256"):
+            problems.append(f"{path}: sha256 {digest[:12]}… differs from the manifest's "
+                            f"{str(entry.get('sha256'))[:12]}…")
+        try:
+            table = read_table(path, schemas_by_name[name])
+        except PipelineError as exc:
+            problems.append(str(exc))
+            continue
+        if table.num_rows != entry.get("rows"):
+            problems.append(f"{path}: {table.num_rows} rows, the manifest says "
+                            f"{entry.get('rows')}")
+    for name in sorted(schemas_by_name):
+        path = output_dir / f"{name}.parquet"
+        if path.is_file() and name not in tables:
+            problems.append(f"{path}: not in the manifest")
+    return problems
+
+
+def check_writable(output_dir: Path) -> None:
+    """Raise PipelineError unless ``output_dir`` exists or can be made, and is writable."""
+    output_dir = Path(output_dir)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=output_dir):
+            pass
+    except OSError as exc:
+        raise PipelineError(f"{output_dir}: output folder is not writable "
+                            f"({exc.strerror or exc})") from exc

@@ -20,7 +20,9 @@ PROBABILITY_COLUMNS: tuple[str, ...] = tuple(f"p_{label}" for label in LABELS)
 
 SEGMENT_KINDS: tuple[str, ...] = ("title", "post", "comment", "chrome")
 SEGMENT_STATUSES: tuple[str, ...] = ("kept", "boilerplate", "spam", "duplicate")
-DOCUMENT_STATUSES: tuple[str, ...] = ("ok", "empty", "quarantined")
+DOCUMENT_STATUSES: tuple[str, ...] = (
+    "ok", "empty", "quarantined", "chrome_only", "foreign_language", "off_topic",
+)
 
 
 def _field(name: str, type_: pa.DataType, description: str, nullable: bool = False) -> pa.Field:
@@ -36,7 +38,8 @@ DOCUMENTS = pa.schema(
         _field("sha256", pa.string(), "SHA-256 of the raw bytes of the file."),
         _field("encoding", pa.string(), "How the bytes were decoded (null if they could not be).",
                nullable=True),
-        _field("status", pa.string(), "ok, empty or quarantined."),
+        _field("status", pa.string(), "ok (cleaned further), empty, quarantined (not text), "
+               "chrome_only, foreign_language or off_topic."),
         _field("reason", pa.string(), "Why the status is not ok.", nullable=True),
         _field("text", pa.large_string(), "The decoded raw text; offsets in other tables point "
                "into it."),
@@ -87,6 +90,46 @@ SENTENCES = pa.schema(
             for column, label in zip(PROBABILITY_COLUMNS, LABELS)
         ],
         _field("model_version", pa.string(), "Version of the classifier that labeled the row."),
+    ]
+)
+
+CLAIM_KINDS: tuple[str, ...] = ("trait", "relationship")
+CLAIM_ROLES: tuple[str, ...] = ("leadership", "management", "both")
+RELATIONS: tuple[str, ...] = (
+    "distinct", "same", "complementary", "opposed", "overlapping", "hierarchical", "both_needed",
+)
+
+CLAIMS = pa.schema(
+    [
+        _field("claim_id", pa.string(), "sentence_id, a slash and the claim's order in it."),
+        _field("sentence_id", pa.string(), "The sentence the claim comes from."),
+        _field("doc_id", pa.string(), "The document of the sentence."),
+        _field("kind", pa.string(), "trait or relationship."),
+        _field("role", pa.string(), "leadership, management, or both (relationship claims)."),
+        _field("phrase", pa.large_string(), "The trait or relation as it stands in the text."),
+        _field("trait", pa.string(), "The phrase normalised to a short canonical form "
+               "(lemmatised, stop words and hedges dropped); null for relationship claims.",
+               nullable=True),
+        _field("relation", pa.string(), "For relationship claims: distinct, same, "
+               "complementary, opposed, overlapping, hierarchical or both_needed.",
+               nullable=True),
+        _field("negated", pa.bool_(), "True when the text denies the claim."),
+        _field("attributed_to", pa.string(), "The person the text quotes or paraphrases.",
+               nullable=True),
+        _field("char_start", pa.int64(), "Start offset of the phrase in the document's text."),
+        _field("char_end", pa.int64(), "End offset (exclusive) of the phrase."),
+    ]
+)
+
+TRAITS = pa.schema(
+    [
+        _field("role", pa.string(), "leadership or management."),
+        _field("trait", pa.string(), "Canonical trait, as in claims.trait."),
+        _field("n_claims", pa.int64(), "Claims that make it."),
+        _field("n_documents", pa.int64(), "Documents that make it."),
+        _field("n_authors", pa.int64(), "Distinct comment/post authors that make it."),
+        _field("example_sentence_id", pa.string(), "One sentence that makes it."),
+        _field("example_phrase", pa.large_string(), "That sentence's phrase."),
     ]
 )
 

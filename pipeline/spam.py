@@ -207,16 +207,10 @@ def score_comment(text: str, page_vocab: frozenset[str],
         signals.append(min(0.8, strength * links))
         reasons.append(f"links ({links})")
 
-    english = sum(1 for w in tokens if w in ENGLISH_STOPWORDS)
-    foreign = sum(1 for w in tokens if w in FOREIGN_STOPWORDS)
-    non_latin = sum(1 for ch in text if ch.isalpha() and not _is_latin(ch))
-    letters = sum(1 for ch in text if ch.isalpha())
-    if letters and non_latin / letters > 0.3:
+    language = language_problem(text, tokens)
+    if language:
         signals.append(0.9)
-        reasons.append("non-Latin script")
-    elif foreign >= 2 and foreign > english:
-        signals.append(0.9)
-        reasons.append("another language")
+        reasons.append(language)
 
     if len(tokens) >= settings.pasted_min_words:
         ends = len(_SENTENCE_END.findall(text))
@@ -226,6 +220,32 @@ def score_comment(text: str, page_vocab: frozenset[str],
 
     keep = math.prod(1.0 - s for s in signals)
     return SpamVerdict(round(1.0 - keep, 4), tuple(reasons))
+
+
+def language_problem(text: str, tokens: list[str] | None = None) -> str | None:
+    """Why ``text`` is not English ("non-Latin script", "another language"), or None."""
+    tokens = words(text) if tokens is None else tokens
+    letters = sum(1 for ch in text if ch.isalpha())
+    non_latin = sum(1 for ch in text if ch.isalpha() and not _is_latin(ch))
+    if letters and non_latin / letters > 0.3:
+        return "non-Latin script"
+    english = sum(1 for w in tokens if w in ENGLISH_STOPWORDS)
+    foreign = sum(1 for w in tokens if w in FOREIGN_STOPWORDS)
+    if foreign >= 2 and foreign > english:
+        return "another language"
+    return None
+
+
+# The roles themselves, for judging whether a whole page is about them.
+_ROLE_WORD = re.compile(r"^(?:lead|manag|boss|supervis|execut|ceo|chief|director|foreman"
+                        r"|captain|commander)")
+
+
+def role_word_share(tokens: list[str]) -> float:
+    """Share of ``tokens`` that name leading or managing roles (lead…, manag…, boss, …)."""
+    if not tokens:
+        return 0.0
+    return sum(1 for w in tokens if _ROLE_WORD.match(w)) / len(tokens)
 
 
 def _contains(lowered_words: str, raw_lower: str, term: str) -> bool:
