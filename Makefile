@@ -12,7 +12,8 @@ LC := $(BIN)/leadclaims
 INPUT ?= seeds
 OUT ?= outputs
 MODEL_DIR ?= models
-LABELS ?= labels/seeds.csv
+LABELS ?= labels/seeds.csv labels/corpus.csv labels/corpus_extra.csv
+HELDOUT ?= labels/heldout.csv
 
 INPUT_FILES := $(shell find $(INPUT) -type f -name '*.txt' 2>/dev/null)
 COMMON := pipeline/io.py pipeline/schemas.py pipeline/text.py pipeline/cli.py
@@ -50,7 +51,7 @@ $(OUT)/sentences.parquet: $(OUT)/split.parquet $(MODEL_DIR)/model.json \
 	$(LC) classify --input $< --model $(MODEL_DIR) --output $@
 
 train: $(STAMP)
-	$(LC) train --labels $(LABELS) --output $(MODEL_DIR)
+	$(LC) train $(addprefix --labels ,$(LABELS)) --heldout $(HELDOUT) --output $(MODEL_DIR)
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests

@@ -29,13 +29,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
+from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import Pipeline
 
 from pipeline.errors import PipelineError
 from pipeline.schemas import LABELS, PROBABILITY_COLUMNS
 
 MODEL_FORMAT = "leadclaims-linear-v1"
-FAMILY = "logistic_regression"
 
 # ---------------------------------------------------------------------------------------
 # Features that carry meaning.
@@ -47,89 +47,170 @@ _MANAGE = re.compile(r"\b(?:manage|manages|managing|managed|manager|managers|man
 # Senses of "lead" and "manage" that are not the roles.
 _LEAD_OTHER = re.compile(
     r"\b(?:lead(?:s|ing)?|led)\s+(?:to|into\s+(?:a|the)\s+\w+\s+of)\b"
-    r"|\blead\s+(?:singer|guitar\w*|role|actor|actress|story|paint|pipe\w*|poisoning|time"
-    r"|generation|author|investigator|counsel|engineer|developer|designer)\b"
-    r"|\b(?:the|a|an|our|their|his|her)\s+lead\b(?!\s+(?:by|people|others|teams?))"
-    r"|\b(?:sales|hot|warm|cold|qualified|new)\s+leads\b"
-    r"|\blead(?:s|ing)?\s+the\s+(?:league|standings|table|race|polls|way\s+in\s+sales)\b"
-    r"|\btook\s+the\s+lead\b|\bin\s+the\s+lead\b",
+    r"|\blead\s+(?:singer|vocal\w*|guitar\w*|role|actor|actress|story|paint|pipe\w*|poisoning"
+    r"|time|times|generation|gen|scoring|score|magnet|investigator|counsel|author|balloon"
+    r"|weight|crystal|acid|contamination|levels?|exposure)\b"
+    r"|\b(?:sales|hot|warm|cold|qualified|new|inbound|outbound|b2b|more|good)\s+leads\b"
+    r"|\bleads?\s+(?:list|form|gen|generation|pipeline|funnel|magnet|source|nurturing)\b"
+    r"|\blead(?:s|ing)?\s+the\s+(?:league|standings|table|race|polls|charts|series)\b"
+    r"|\b(?:took|take|takes|taking|in|into|held|hold|holds|extend\w*|lost|lose)\s+the\s+lead\b"
+    r"|\bleading\s+(?:cause|causes|role|edge|question|questions|indicator|brand|light"
+    r"|expert|lady|man|scorer|provider|supplier)\b",
     re.IGNORECASE,
 )
 _MANAGE_OTHER = re.compile(
     r"\bmanag(?:e|es|ed|ing)\s+to\b"
-    r"|\bmanag(?:e|es|ed|ing)\s+(?:my|your|his|her|their|our)\s+(?:own\s+)?(?:time|money"
-    r"|stress|budget|expectations|diabetes|pain|symptoms|finances|weight|calendar|inbox)\b"
+    r"|\bmanag(?:e|es|ed|ing)\s+(?:my|your|his|her|their|our|its)\s+(?:own\s+)?(?:time|money"
+    r"|stress|budget|expectations|diabetes|pain|symptoms|finances|weight|calendar|inbox"
+    r"|energy|anxiety|health|diet|condition)\b"
     r"|\b(?:time|money|stress|anger|pain|weight|waste|water|cash|wealth|asset|portfolio"
-    r"|data|file|password|memory|disk)\s+management\b",
+    r"|data|file|password|memory|disk|fleet|content|database|inventory|land|forest|risk"
+    r"|cable|key|identity|device|energy|symptom|disease|case|document|record)\s+management\b"
+    r"|\bmanaged\s+(?:service|services|hosting|fund|funds|account|accounts|care|retreat)\b",
     re.IGNORECASE,
 )
-_AUTHORITY = re.compile(r"\b(?:boss(?:es)?|supervisors?|executives?|ceos?|directors?|chiefs?"
-                        r"|head of|team leads?|captains?|coach(?:es)?|commanders?|officers?"
-                        r"|administrators?|foreman|superiors?)\b", re.IGNORECASE)
+# Other words for the people in each role; the label still follows what the text says.
+_LEAD_NOUN = re.compile(r"\b(?:captains?|captaincy|skippers?|commanders?|frontm[ae]n"
+                        r"|ringleaders?|visionar(?:y|ies)|chieftains?|mentors?|role models?)\b",
+                        re.IGNORECASE)
+_MANAGE_NOUN = re.compile(r"\b(?:supervisors?|supervis\w+|sups?|boss(?:es)?|bossy"
+                          r"|administrators?|admins?|administration|forem[ae]n|pms?"
+                          r"|bureaucrats?|overseers?|middle management|line managers?"
+                          r"|schedul\w+|budgets?|headcount|payroll|rotas?|paperwork"
+                          r"|spreadsheets?|approv\w+|complian\w+|kpis?|metrics?)\b",
+                          re.IGNORECASE)
+_EXEC_NOUN = re.compile(r"\b(?:executives?|execs?|ceos?|cfos?|coos?|vps?|directors?|c-suite"
+                        r"|chiefs?|head of|heads of|principals?|founders?|officers?|head coach"
+                        r"|coach(?:es)?|superintendents?|chairs?|presidents?|owners?)\b",
+                        re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|without|nobody|none|cannot)\b|n't\b",
                        re.IGNORECASE)
 _CONTRAST = re.compile(r"\b(?:whereas|while|but|unlike|rather than|instead of|versus|vs\.?"
-                       r"|on the other hand|as opposed to|in contrast)\b|;", re.IGNORECASE)
+                       r"|on the other hand|as opposed to|in contrast|by contrast|meanwhile)\b|;",
+                       re.IGNORECASE)
 _RELATION = re.compile(
     r"\b(?:differ\w*|distinct\w*|same|synonym\w*|opposit\w*|oppos\w*|complement\w*"
     r"|overlap\w*|intertwin\w*|both|either|neither|the two|vice versa|interchangeab\w*"
     r"|equal\w*|subset|part of|separat\w*|compared?|depend\w*|together|combination"
-    r"|hand in hand|apart|exclusive\w*|two sides)\b",
+    r"|hand in hand|apart|exclusive\w*|two sides|each|the other|a bit of each|balance)\b",
     re.IGNORECASE,
 )
+_PAIR_SUBJECT = re.compile(r"^\W*(?:both|the two|these two|those two|the pair|each|neither"
+                           r"|either|one|they both)\b", re.IGNORECASE)
 _CLAIM_VERB = re.compile(r"\b(?:is|are|was|were|means?|requires?|involves?|has|have|should"
-                         r"|must|will|can|need|needs|do|does)\b", re.IGNORECASE)
+                         r"|must|will|can|need|needs|do|does|tends?)\b", re.IGNORECASE)
+_MODAL = re.compile(r"\b(?:should|must|need to|needs to|has to|have to|ought to|can't|cannot"
+                    r"|won't|will)\b", re.IGNORECASE)
+_EVALUATIVE = re.compile(r"\b(?:good|great|bad|best|worst|effective|poor|strong|weak|real"
+                         r"|true|decent|terrible|mediocre|most|many|too many|every|all)\b",
+                         re.IGNORECASE)
 _ANAPHOR_START = re.compile(r"^\W*(?:this|that|these|those|they|it|he|she|such|them|their"
-                            r"|his|her)\b", re.IGNORECASE)
-_FIRST_PERSON_START = re.compile(r"^\W*(?:i|my|we|our|i'm|i've|i'd)\b", re.IGNORECASE)
+                            r"|his|her|the good ones|the best ones|the best of them|the ones"
+                            r"|the bad ones|the worst|the good|mine|ours|yours)\b",
+                            re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:i|my|me|i'm|i've|i'd|we|our|us)\b", re.IGNORECASE)
+_PAST_ANECDOTE = re.compile(r"\b(?:was|were|had|did|got|went|said|told|asked|last (?:week|year"
+                            r"|month)|yesterday|once|back when)\b", re.IGNORECASE)
 _GREETING = re.compile(r"^\W*(?:thanks?|thank you|great|nice|hi|hello|hey|agreed|lol|wow"
-                       r"|cheers)\b", re.IGNORECASE)
+                       r"|cheers|welcome|congrats)\b", re.IGNORECASE)
+_TIMESTAMP = re.compile(r"^\W*\d{1,2}:\d{2}")
+_SUBJECT_END = re.compile(
+    r"\b(?:is|are|was|were|be|been|am|can|could|will|would|should|must|may|might|shall|do"
+    r"|does|did|has|have|had|need|needs|means|requires|involves|tend|tends|get|gets|make"
+    r"|makes|take|takes|keep|keeps|know|knows|go|goes|never|always|often|usually|rarely"
+    r"|don't|doesn't|can't|won't|isn't|aren't|wasn't|weren't)\b|[,;:]",
+    re.IGNORECASE,
+)
 
 
 def role_mentions(text: str) -> tuple[int, int]:
     """Counts of mentions of the leadership role and of the management role in ``text``.
 
-    Senses that are not the roles ("lead to", "the lead singer", "managed to finish",
-    "time management") are not counted.
+    Senses that are not the roles ("lead to", "the lead singer", "sales leads", "managed to
+    finish", "time management") are not counted.
     """
     lead = len(_LEAD.findall(text)) - len(_LEAD_OTHER.findall(text))
     manage = len(_MANAGE.findall(text)) - len(_MANAGE_OTHER.findall(text))
     return max(lead, 0), max(manage, 0)
 
 
-def _first_role(text: str) -> str | None:
-    lead, manage = _LEAD.search(text), _MANAGE.search(text)
-    if lead and (not manage or lead.start() < manage.start()):
-        return "lead"
-    return "manage" if manage else None
+def role_profile(text: str) -> tuple[bool, bool]:
+    """Whether ``text`` names the leadership side and the management side, counting other
+    words for the people in each role (captain, supervisor, boss …)."""
+    lead, manage = role_mentions(text)
+    return (lead > 0 or bool(_LEAD_NOUN.search(text)),
+            manage > 0 or bool(_MANAGE_NOUN.search(text)))
+
+
+def names_a_role(text: str) -> bool:
+    """Whether ``text`` names either role or a person with authority."""
+    lead, manage = role_profile(text)
+    return lead or manage or bool(_EXEC_NOUN.search(text))
+
+
+def subject_window(text: str) -> str:
+    """The words before the first verb or clause break: a cheap stand-in for the subject."""
+    match = _SUBJECT_END.search(text)
+    window = text[: match.start()] if match else text
+    return " ".join(window.split()[:8])
+
+
+def antecedents(texts: Sequence[str], starts: Sequence[bool]) -> list[str]:
+    """For sentences in paragraph order, the latest earlier sentence of the same paragraph
+    that names a role ("" if none). ``starts`` marks the first sentence of each paragraph."""
+    out: list[str] = []
+    latest = ""
+    for text, start in zip(texts, starts):
+        if start:
+            latest = ""
+        out.append(latest)
+        if names_a_role(text):
+            latest = text
+    return out
+
+
+def _role_bits(lead: bool, manage: bool) -> list[float]:
+    return [float(lead and not manage), float(manage and not lead), float(lead and manage),
+            float(not lead and not manage)]
 
 
 class SentenceFeatures(BaseEstimator, TransformerMixin):
-    """Hand-made features of ``(text, context)`` rows; context is the previous sentence of
-    the same paragraph, or empty.
+    """Hand-made features of ``(text, context, antecedent)`` rows.
+
+    ``context`` is the previous sentence of the same paragraph ("" if none); ``antecedent``
+    the latest earlier sentence of the paragraph that names a role (optional column). The
+    features say which roles the sentence names and how (as subject, by another word, in a
+    sense that is not the role), whether it negates, contrasts, compares, asks, narrates or
+    prescribes, and which role the paragraph was about when the sentence names none.
 
     Stateless: ``fit`` learns nothing, so the features of a row depend on that row alone.
     """
 
     feature_names: tuple[str, ...] = (
-        "lead_role", "manage_role", "both_roles", "no_role", "authority_noun",
-        "lead_other_sense", "manage_other_sense", "lead_first", "manage_first",
-        "negation", "contrast", "relation_words", "claim_verb", "question", "exclamation",
-        "anaphor_start", "first_person_start", "greeting", "log_length",
-        "context_lead", "context_manage", "context_both", "anaphor_after_lead",
-        "anaphor_after_manage", "anaphor_after_both",
+        "lead_only", "manage_only", "both_roles", "no_role",
+        "lead_count", "manage_count", "lead_noun", "manage_noun", "exec_noun",
+        "lead_other_sense", "manage_other_sense",
+        "subject_lead", "subject_manage", "subject_both", "subject_pair", "subject_exec",
+        "negation", "contrast", "relation_words", "claim_verb", "modal", "evaluative",
+        "question", "exclamation", "no_final_punct", "title_case", "timestamp", "list_item",
+        "anaphor_start", "first_person", "past_anecdote", "first_person_past", "greeting",
+        "log_length",
+        "context_lead", "context_manage", "context_both", "context_none",
+        "antecedent_lead", "antecedent_manage", "antecedent_both",
+        "unnamed_after_lead", "unnamed_after_manage", "unnamed_after_both",
+        "anaphor_after_lead", "anaphor_after_manage", "anaphor_after_both",
+        "contrast_after_lead", "contrast_after_manage",
     )
 
     def fit(self, X: Any, y: Any = None) -> SentenceFeatures:
-        """Nothing to learn; checks the input has text and context."""
+        """Nothing to learn; checks the input has a text column."""
         _columns(X)
         self.n_features_out_ = len(self.feature_names)
         return self
 
     def transform(self, X: Any) -> sparse.csr_matrix:
         """One row of features per input row, as a sparse matrix."""
-        texts, contexts = _columns(X)
-        rows = [self._features(t, c) for t, c in zip(texts, contexts)]
+        rows = [self._features(t, c, a) for t, c, a in zip(*_columns(X))]
         return sparse.csr_matrix(np.asarray(rows, dtype=np.float64).reshape(
             len(rows), len(self.feature_names)))
 
@@ -137,45 +218,77 @@ class SentenceFeatures(BaseEstimator, TransformerMixin):
         return np.asarray([f"semantic__{n}" for n in self.feature_names], dtype=object)
 
     @staticmethod
-    def _features(text: str, context: str) -> list[float]:
-        lead, manage = role_mentions(text)
-        ctx_lead, ctx_manage = role_mentions(context or "")
-        first = _first_role(text)
+    def _features(text: str, context: str, antecedent: str) -> list[float]:
+        lead_n, manage_n = role_mentions(text)
+        lead, manage = role_profile(text)
+        exec_noun = bool(_EXEC_NOUN.search(text))
+        subject = subject_window(text)
+        s_lead, s_manage = role_profile(subject)
+        ctx_lead, ctx_manage = role_profile(context or "")
+        ante = antecedent or (context if names_a_role(context or "") else "")
+        a_lead, a_manage = role_profile(ante)
+        unnamed = not lead and not manage
         anaphor = bool(_ANAPHOR_START.search(text))
-        no_role = lead == 0 and manage == 0
-        tokens = len(text.split())
+        contrast = bool(_CONTRAST.search(text))
+        stripped = text.rstrip()
+        words_ = stripped.split()
+        capitalised = sum(1 for w in words_ if w[:1].isupper())
+        first_person = bool(_FIRST_PERSON.search(text))
+        past = bool(_PAST_ANECDOTE.search(text))
         return [
-            min(lead, 3) / 3, min(manage, 3) / 3, float(lead > 0 and manage > 0),
-            float(no_role), float(bool(_AUTHORITY.search(text))),
+            *_role_bits(lead, manage),
+            min(lead_n, 3) / 3, min(manage_n, 3) / 3,
+            float(bool(_LEAD_NOUN.search(text))), float(bool(_MANAGE_NOUN.search(text))),
+            float(exec_noun),
             float(bool(_LEAD_OTHER.search(text))), float(bool(_MANAGE_OTHER.search(text))),
-            float(first == "lead" and lead > 0), float(first == "manage" and manage > 0),
-            float(bool(_NEGATION.search(text))), float(bool(_CONTRAST.search(text))),
+            float(s_lead and not s_manage), float(s_manage and not s_lead),
+            float(s_lead and s_manage), float(bool(_PAIR_SUBJECT.search(text))),
+            float(bool(_EXEC_NOUN.search(subject))),
+            float(bool(_NEGATION.search(text))), float(contrast),
             min(len(_RELATION.findall(text)), 3) / 3, float(bool(_CLAIM_VERB.search(text))),
-            float(text.rstrip().endswith("?")), float(text.rstrip().endswith("!")),
-            float(anaphor), float(bool(_FIRST_PERSON_START.search(text))),
-            float(bool(_GREETING.search(text)) and tokens <= 6),
-            math.log1p(tokens) / 4,
-            float(ctx_lead > 0 and ctx_manage == 0), float(ctx_manage > 0 and ctx_lead == 0),
-            float(ctx_lead > 0 and ctx_manage > 0),
-            float(no_role and anaphor and ctx_lead > 0 and ctx_manage == 0),
-            float(no_role and anaphor and ctx_manage > 0 and ctx_lead == 0),
-            float(no_role and anaphor and ctx_lead > 0 and ctx_manage > 0),
+            float(bool(_MODAL.search(text))), float(bool(_EVALUATIVE.search(text))),
+            float(stripped.endswith("?")), float(stripped.endswith("!")),
+            float(bool(stripped) and stripped[-1].isalnum()),
+            float(len(words_) <= 14 and capitalised >= 0.6 * max(len(words_), 1)),
+            float(bool(_TIMESTAMP.search(text))), float(bool(re.match(r"^\W*\d+[.)]\s", text))),
+            float(anaphor), float(first_person), float(past), float(first_person and past),
+            float(bool(_GREETING.search(text)) and len(words_) <= 6),
+            math.log1p(len(words_)) / 4,
+            *_role_bits(ctx_lead, ctx_manage),
+            float(a_lead and not a_manage), float(a_manage and not a_lead),
+            float(a_lead and a_manage),
+            float(unnamed and a_lead and not a_manage),
+            float(unnamed and a_manage and not a_lead),
+            float(unnamed and a_lead and a_manage),
+            float(unnamed and anaphor and a_lead and not a_manage),
+            float(unnamed and anaphor and a_manage and not a_lead),
+            float(unnamed and anaphor and a_lead and a_manage),
+            float(contrast and manage and not lead and a_lead),
+            float(contrast and lead and not manage and a_manage),
         ]
 
 
-def _columns(X: Any) -> tuple[list[str], list[str]]:
+def _columns(X: Any) -> tuple[list[str], list[str], list[str]]:
     if isinstance(X, pd.DataFrame):
         if "text" not in X.columns:
             raise ValueError("input needs a 'text' column")
-        texts = X["text"].fillna("").astype(str).tolist()
-        contexts = (X["context"].fillna("").astype(str).tolist() if "context" in X.columns
-                    else [""] * len(texts))
-        return texts, contexts
-    raise TypeError("SentenceFeatures expects a pandas DataFrame with 'text' and 'context'")
+        n = len(X)
+
+        def column(name: str) -> list[str]:
+            if name not in X.columns:
+                return [""] * n
+            return X[name].fillna("").astype(str).tolist()
+
+        return column("text"), column("context"), column("antecedent")
+    raise TypeError("SentenceFeatures expects a pandas DataFrame with a 'text' column")
 
 
 # ---------------------------------------------------------------------------------------
 # Training.
+
+FAMILIES: tuple[str, ...] = ("logistic_regression", "complement_nb")
+"""Model families compared by ``train``; both are linear, so both export as plain data."""
+
 
 @dataclass(frozen=True)
 class TrainingSettings:
@@ -183,6 +296,7 @@ class TrainingSettings:
 
     seed: int = 13
     C: float = 4.0
+    nb_alpha: float = 0.3
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
     char_min_df: int = 2
@@ -190,8 +304,27 @@ class TrainingSettings:
     cv_folds: int = 5
 
 
-def build_estimator(settings: TrainingSettings | None = None) -> Pipeline:
-    """The untrained scikit-learn pipeline (features, then logistic regression)."""
+@dataclass(frozen=True)
+class Examples:
+    """Labeled sentences as the estimator reads them, with the group (source document) of
+    each, which keeps a document on one side of every cross-validation split."""
+
+    texts: list[str]
+    contexts: list[str]
+    antecedents: list[str]
+    labels: list[str]
+    groups: list[str]
+
+    def frame(self) -> pd.DataFrame:
+        return frame(self.texts, self.contexts, self.antecedents)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def build_estimator(settings: TrainingSettings | None = None,
+                    family: str = "logistic_regression") -> Pipeline:
+    """The untrained scikit-learn pipeline: features, then a linear model of ``family``."""
     settings = settings or TrainingSettings()
     features = ColumnTransformer(
         [
@@ -201,30 +334,39 @@ def build_estimator(settings: TrainingSettings | None = None) -> Pipeline:
             ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=settings.char_ngrams,
                                       sublinear_tf=True, lowercase=True,
                                       min_df=settings.char_min_df), "text"),
-            ("semantic", SentenceFeatures(), ["text", "context"]),
+            ("semantic", SentenceFeatures(), ["text", "context", "antecedent"]),
         ],
         sparse_threshold=1.0,
     )
-    model = LogisticRegression(C=settings.C, class_weight="balanced",
-                               max_iter=settings.max_iter, random_state=settings.seed)
+    if family == "logistic_regression":
+        # newton-cg converges in a handful of iterations here, ten times faster than lbfgs.
+        model: Any = LogisticRegression(C=settings.C, class_weight="balanced", solver="newton-cg",
+                                        max_iter=settings.max_iter, random_state=settings.seed)
+    elif family == "complement_nb":
+        model = ComplementNB(alpha=settings.nb_alpha)
+    else:
+        raise PipelineError(f"unknown model family {family!r} (one of {', '.join(FAMILIES)})")
     return Pipeline([("features", features), ("model", model)])
 
 
-def frame(texts: Sequence[str], contexts: Sequence[str] | None = None) -> pd.DataFrame:
-    """The input frame the estimator expects."""
-    contexts = list(contexts) if contexts is not None else [""] * len(texts)
-    return pd.DataFrame({"text": list(texts), "context": contexts})
+def frame(texts: Sequence[str], contexts: Sequence[str] | None = None,
+          antecedents_: Sequence[str] | None = None) -> pd.DataFrame:
+    """The input frame the estimator expects (text, context, antecedent)."""
+    n = len(texts)
+    return pd.DataFrame({
+        "text": list(texts),
+        "context": list(contexts) if contexts is not None else [""] * n,
+        "antecedent": list(antecedents_) if antecedents_ is not None else [""] * n,
+    })
 
 
-def train(texts: Sequence[str], contexts: Sequence[str], labels: Sequence[str],
-          settings: TrainingSettings | None = None) -> Pipeline:
+def train(examples: Examples, settings: TrainingSettings | None = None,
+          family: str = "logistic_regression") -> Pipeline:
     """Fit the estimator on labeled sentences."""
-    unknown = sorted(set(labels) - set(LABELS))
+    unknown = sorted(set(examples.labels) - set(LABELS))
     if unknown:
         raise PipelineError(f"unknown labels: {', '.join(unknown)}")
-    estimator = build_estimator(settings)
-    estimator.fit(frame(texts, contexts), list(labels))
-    return estimator
+    return build_estimator(settings, family).fit(examples.frame(), list(examples.labels))
 
 
 def score(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
@@ -240,43 +382,65 @@ def score(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
     }
     present = [label for label in LABELS if per_label[label]["support"] > 0]
     macro = float(np.mean([per_label[label]["f1"] for label in present])) if present else 0.0
-    accuracy = float(np.mean([a == b for a, b in zip(y_true, y_pred)])) if y_true else 0.0
+    accuracy = float(np.mean([a == b for a, b in zip(y_true, y_pred)])) if len(y_true) else 0.0
     matrix = confusion_matrix(y_true, y_pred, labels=list(LABELS)).tolist()
     return {"macro_f1": round(macro, 4), "accuracy": round(accuracy, 4),
             "per_label": per_label, "confusion_matrix": matrix}
 
 
-def cross_validate(texts: Sequence[str], contexts: Sequence[str], labels: Sequence[str],
-                   groups: Sequence[str], settings: TrainingSettings | None = None) -> dict[
-                       str, Any]:
-    """Cross-validated metrics where no group (source document) is in both train and test.
+def cross_validated_predictions(examples: Examples, settings: TrainingSettings | None = None,
+                                family: str = "logistic_regression") -> tuple[list[str], str]:
+    """Out-of-fold predictions where no group (source document) is in both train and test.
 
     Uses GroupKFold with as many folds as there are groups, up to ``settings.cv_folds``.
+    Returns the predictions and a description of the scheme.
     """
     settings = settings or TrainingSettings()
-    n_groups = len(set(groups))
+    n_groups = len(set(examples.groups))
     if n_groups < 2:
         raise PipelineError("cross-validation by document needs sentences from two or more "
                             "sources")
     folds = min(settings.cv_folds, n_groups)
-    X = frame(texts, contexts)
-    y = np.asarray(labels, dtype=object)
+    X = examples.frame()
+    y = np.asarray(examples.labels, dtype=object)
     predicted = np.empty(len(y), dtype=object)
-    for train_idx, test_idx in GroupKFold(n_splits=folds).split(X, y, groups):
-        estimator = build_estimator(settings).fit(X.iloc[train_idx], y[train_idx])
+    for train_idx, test_idx in GroupKFold(n_splits=folds).split(X, y, examples.groups):
+        estimator = build_estimator(settings, family).fit(X.iloc[train_idx], y[train_idx])
         predicted[test_idx] = estimator.predict(X.iloc[test_idx])
-    result = score(list(y), list(predicted))
-    result["scheme"] = f"GroupKFold by source document, {folds} folds"
+    return [str(p) for p in predicted], f"GroupKFold by source document, {folds} folds"
+
+
+def cross_validate(examples: Examples, settings: TrainingSettings | None = None,
+                   family: str = "logistic_regression") -> dict[str, Any]:
+    """Cross-validated metrics, grouped by source document (see
+    ``cross_validated_predictions``)."""
+    predicted, scheme = cross_validated_predictions(examples, settings, family)
+    result = score(examples.labels, predicted)
+    result["scheme"] = scheme
     return result
+
+
+def keyword_baseline(texts: Sequence[str]) -> list[str]:
+    """The rule to beat: "lead…" and "manag…" → relationship_claim, only "lead…" →
+    leadership_trait, only "manag…" → management_trait, neither → other."""
+    out = []
+    for text in texts:
+        lead = re.search(r"\blead", text, re.IGNORECASE) is not None
+        manage = re.search(r"\bmanag", text, re.IGNORECASE) is not None
+        out.append("relationship_claim" if lead and manage else "leadership_trait" if lead
+                   else "management_trait" if manage else "other")
+    return out
 
 
 # ---------------------------------------------------------------------------------------
 # The model as data: export to JSON, load without executing code.
 
 def export_model(estimator: Pipeline) -> dict[str, Any]:
-    """The fitted estimator as plain data (JSON-serialisable)."""
+    """The fitted estimator as plain data (JSON-serialisable): vocabularies, IDF weights,
+    and one weight vector and bias per label such that the label probabilities are the
+    softmax of ``features @ coef.T + intercept`` (true of both families)."""
     features: ColumnTransformer = estimator.named_steps["features"]
-    model: LogisticRegression = estimator.named_steps["model"]
+    model = estimator.named_steps["model"]
     blocks = []
     for name, transformer, _ in features.transformers_:
         if isinstance(transformer, TfidfVectorizer):
@@ -291,13 +455,21 @@ def export_model(estimator: Pipeline) -> dict[str, Any]:
             blocks.append({"name": name, "type": "semantic",
                            "features": list(transformer.feature_names)})
     classes = [str(c) for c in model.classes_]
-    coef, intercept = model.coef_, model.intercept_
-    if len(classes) == 2:  # binary LR stores one row; expand to the multinomial form
-        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
-        intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+    if isinstance(model, LogisticRegression):
+        family, coef, intercept = "logistic_regression", model.coef_, model.intercept_
+        if len(classes) == 2:  # binary LR stores one row; expand to the softmax form
+            coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+            intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+    elif isinstance(model, ComplementNB):
+        # ComplementNB's joint log-likelihood is X @ feature_log_prob_.T, normalised by a
+        # softmax in predict_proba (sklearn adds the prior only with a single class).
+        family, coef = "complement_nb", model.feature_log_prob_
+        intercept = np.zeros(len(classes))
+    else:
+        raise PipelineError(f"cannot export a {type(model).__name__}")
     return {
         "format": MODEL_FORMAT,
-        "family": FAMILY,
+        "family": family,
         "classes": classes,
         "blocks": blocks,
         "coef": [[float(x) for x in row] for row in coef],
@@ -317,9 +489,10 @@ def model_bytes(exported: Mapping[str, Any]) -> bytes:
 
 @dataclass
 class Classifier:
-    """A loaded model: predicts label probabilities for ``(text, context)`` rows."""
+    """A loaded model: label probabilities for ``(text, context, antecedent)`` rows."""
 
     version: str
+    family: str
     classes: list[str]
     vectorizers: list[tuple[str, Any]]
     coef: np.ndarray
@@ -344,7 +517,8 @@ class Classifier:
                     width += len(block["idf"])
                 elif block["type"] == "semantic":
                     if tuple(block["features"]) != SentenceFeatures.feature_names:
-                        raise PipelineError("model was trained with other semantic features")
+                        raise PipelineError("model was trained with other semantic features "
+                                            "(retrain it with this version)")
                     vectorizers.append(("semantic", SentenceFeatures().fit(frame([]))))
                     width += len(block["features"])
                 else:
@@ -352,22 +526,25 @@ class Classifier:
             coef = np.asarray(data["coef"], dtype=np.float64)
             intercept = np.asarray(data["intercept"], dtype=np.float64)
             classes = [str(c) for c in data["classes"]]
+            family = str(data["family"])
         except (KeyError, TypeError, ValueError) as exc:
             raise PipelineError(f"model data is malformed ({exc})") from exc
         if coef.shape != (len(classes), width) or intercept.shape != (len(classes),):
             raise PipelineError("model data is malformed (weights do not match features)")
         if set(classes) - set(LABELS):
             raise PipelineError(f"model has unknown labels {sorted(set(classes) - set(LABELS))}")
-        return cls(version, classes, vectorizers, coef, intercept)
+        return cls(version, family, classes, vectorizers, coef, intercept)
 
-    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None
-                      ) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None,
+                      antecedents_: Sequence[str] | None = None) -> np.ndarray:
         """Probabilities, one column per label in ``LABELS`` order."""
-        X = frame(texts, contexts)
+        X = frame(texts, contexts, antecedents_)
+        if not len(X):
+            return np.zeros((0, len(LABELS)))
         parts = [v.transform(X["text"]) if kind == "tfidf" else v.transform(X)
                  for kind, v in self.vectorizers]
         features = sparse.hstack(parts, format="csr")
-        logits = features @ self.coef.T + self.intercept
+        logits = np.asarray(features @ self.coef.T) + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
         probs /= probs.sum(axis=1, keepdims=True)
@@ -376,42 +553,47 @@ class Classifier:
             out[:, LABELS.index(label)] = probs[:, j]
         return out
 
-    def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None
-                ) -> list[str]:
+    def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None,
+                antecedents_: Sequence[str] | None = None) -> list[str]:
         """The most probable label of each row."""
-        probs = self.predict_proba(texts, contexts)
+        probs = self.predict_proba(texts, contexts, antecedents_)
         return [LABELS[i] for i in probs.argmax(axis=1)]
 
 
-def version_for(model_data: bytes) -> str:
+def version_for(model_data: bytes, family: str) -> str:
     """Model version derived from the model file's bytes."""
-    return f"{FAMILY}-{hashlib.sha256(model_data).hexdigest()[:12]}"
+    return f"{family}-{hashlib.sha256(model_data).hexdigest()[:12]}"
 
 
 # ---------------------------------------------------------------------------------------
 # The stage.
 
-def previous_in_segment(rows: Iterable[Mapping[str, Any]]) -> list[str]:
-    """For sentence rows in document order, the previous sentence's text in the same
-    segment ("" for the first of each segment)."""
+def segment_context(rows: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[str]]:
+    """For sentence rows in document order: the previous sentence of the same segment, and
+    the latest earlier sentence of the segment that names a role ("" where none)."""
     contexts: list[str] = []
+    starts: list[bool] = []
     last_segment, last_text = None, ""
     for row in rows:
-        contexts.append(last_text if row["segment_id"] == last_segment else "")
+        same = row["segment_id"] == last_segment
+        contexts.append(last_text if same else "")
+        starts.append(not same)
         last_segment, last_text = row["segment_id"], row["text"]
-    return contexts
+    return contexts, antecedents([row["text"] for row in rows], starts)
 
 
 def classify_sentences(rows: Sequence[Mapping[str, Any]], classifier: Classifier,
                        batch_size: int = 4096) -> list[dict[str, Any]]:
     """Add ``label``, ``confidence``, the probability columns and ``model_version`` to
-    sentence rows (rows of ``split.parquet`` in document order)."""
-    contexts = previous_in_segment(rows)
+    sentence rows (rows of ``split.parquet`` in document order). Each sentence is read with
+    the previous sentences of its segment as context."""
+    contexts, antes = segment_context(rows)
     out: list[dict[str, Any]] = []
     for begin in range(0, len(rows), batch_size):
-        batch = rows[begin : begin + batch_size]
-        probs = classifier.predict_proba([r["text"] for r in batch],
-                                         contexts[begin : begin + batch_size])
+        end = begin + batch_size
+        batch = rows[begin:end]
+        probs = classifier.predict_proba([r["text"] for r in batch], contexts[begin:end],
+                                         antes[begin:end])
         for row, p in zip(batch, probs):
             best = int(p.argmax())
             record = dict(row)
@@ -422,6 +604,14 @@ def classify_sentences(rows: Sequence[Mapping[str, Any]], classifier: Classifier
             record["model_version"] = classifier.version
             out.append(record)
     return out
+
+
+def margins(probabilities: np.ndarray) -> np.ndarray:
+    """Margin between the two most probable labels of each row (low = unsure)."""
+    if not len(probabilities):
+        return np.zeros(0)
+    top2 = np.sort(probabilities, axis=1)[:, -2:]
+    return top2[:, 1] - top2[:, 0]
 
 
 def label_counts(labels: Iterable[str]) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 import time
 from collections import Counter
@@ -15,11 +16,16 @@ import click
 from pipeline import __version__, schemas
 from pipeline import io as pio
 from pipeline.classify import (
+    FAMILIES,
+    Classifier,
     TrainingSettings,
     classify_sentences,
     cross_validate,
+    cross_validated_predictions,
     export_model,
+    keyword_baseline,
     model_bytes,
+    score,
     train,
     version_for,
 )
@@ -28,7 +34,14 @@ from pipeline.errors import PipelineError
 from pipeline.ingest import ingest_documents
 from pipeline.spam import SpamSettings
 from pipeline.split import split_segments
-from pipeline.training import build_card, format_metrics, validate_rows
+from pipeline.training import (
+    LABEL_EXPORT_COLUMNS,
+    build_card,
+    format_metrics,
+    to_examples,
+    uncertain_sentences,
+)
+from pipeline.training import evaluate as evaluate_metrics
 
 DEFAULT_MODEL_DIR = Path("models")
 
@@ -278,81 +291,194 @@ def classify(split_path: Path, output: Path, model_dir: Path) -> None:
     _classify(split_path, output, pio.load_classifier(model_dir), model_dir)
 
 
-def _read_labels(paths: tuple[Path, ...]) -> tuple[list[Any], list[tuple[str, bytes]]]:
-    sentences, files = [], []
-    for path in paths:
-        rows = pio.read_csv_rows(path)
-        sentences.extend(validate_rows(rows, str(path)))
-        files.append((path.as_posix(), path.read_bytes()))
-    return sentences, files
-
-
 @cli.command("train")
 @click.option("--labels", "label_paths", required=True, multiple=True,
-              type=click.Path(path_type=Path), help="Label CSV file (repeatable).")
-@click.option("--output", "model_dir", type=click.Path(path_type=Path),
+              type=click.Path(path_type=Path),
+              help="Label file: .csv, Label Studio .json or doccano .jsonl (repeatable).")
+@click.option("--heldout", type=click.Path(path_type=Path), default=None,
+              help="Labeled file never trained on: the new model is compared with the "
+                   "current one on it.")
+@click.option("--output", "models_dir", type=click.Path(path_type=Path),
               default=DEFAULT_MODEL_DIR, show_default=True,
-              help="Folder to write model.json and card.json into.")
+              help="Models folder: the new version goes to versions/<version>/.")
+@click.option("--family", type=click.Choice(FAMILIES), default=None,
+              help="Train this family only (default: compare all by grouped CV).")
 @click.option("--seed", type=int, default=TrainingSettings().seed, show_default=True,
-              help="Random seed of the training recipe.")
+              help="Random seed of the training recipe and the bootstrap.")
+@click.option("--force", is_flag=True,
+              help="Use the new model even if its held-out macro-F1 is below the current one.")
 @handle_errors
-def train_command(label_paths: tuple[Path, ...], model_dir: Path, seed: int) -> None:
-    """Train the classifier on labeled sentences; write the model and its card.
+def train_command(label_paths: tuple[Path, ...], heldout: Path | None, models_dir: Path,
+                  family: str | None, seed: int, force: bool) -> None:
+    """Train the classifier; store it as a new version; use it unless it does worse.
+
+    Compares the model families by cross-validation grouped by source document, trains the
+    best on all labels, and writes models/versions/<version>/ (model.json and card.json).
+    With --heldout, prints the new model's metrics beside the current model's and the
+    keyword baseline's on that file, and replaces the current model (models/model.json)
+    only if the new one's held-out macro-F1 is not lower, unless --force.
 
     \b
     Example:
-        leadclaims train --labels labels/seeds.csv --output models
+        leadclaims train --labels labels/seeds.csv --labels labels/corpus.csv \\
+            --heldout labels/heldout.csv
     """
-    timer = _Timer("train")
+    started = time.perf_counter()
     settings = TrainingSettings(seed=seed)
-    sentences, files = _read_labels(label_paths)
-    texts = [s.text for s in sentences]
-    contexts = [s.context for s in sentences]
-    labels = [s.label for s in sentences]
-    cv = cross_validate(texts, contexts, labels, [s.source for s in sentences], settings)
-    data = model_bytes(export_model(train(texts, contexts, labels, settings)))
-    version = version_for(data)
-    card = build_card(version=version, model_sha256=pio.sha256_bytes(data), files=files,
-                      sentences=sentences, cv=cv, settings=settings)
-    pio.save_model(model_dir, data, card)
-    click.echo(f"cross-validated ({cv['scheme']}):\n{format_metrics(cv)}")
-    timer.done(f"{len(sentences)} sentences -> {version} in {model_dir}")
+    labels, files = pio.read_label_files(label_paths)
+    if labels.unlabeled:
+        _report(f"train: skipped {labels.unlabeled} rows with no label yet")
+    if not labels.sentences:
+        raise PipelineError("no labeled sentences in " + ", ".join(map(str, label_paths)))
+    examples = to_examples(labels.sentences)
+    held = None
+    if heldout is not None:
+        held_set, _ = pio.read_label_files([heldout])
+        overlap = {s.text.casefold() for s in held_set.sentences} & {
+            t.casefold() for t in examples.texts}
+        if overlap:
+            raise PipelineError(f"{heldout}: {len(overlap)} held-out sentences are also in the "
+                                f"training labels (e.g. {sorted(overlap)[0]!r})")
+        held = to_examples(held_set.sentences)
+
+    comparison, predictions = {}, {}
+    for name in [family] if family else FAMILIES:
+        predictions[name], scheme = cross_validated_predictions(examples, settings, name)
+        result = score(examples.labels, predictions[name])
+        comparison[name] = {"macro_f1": result["macro_f1"],
+                            "f1": {k: v["f1"] for k, v in result["per_label"].items()}}
+        _report(f"train: {name}: cross-validated macro-F1 {result['macro_f1']:.3f} ({scheme})")
+    best = max(comparison, key=lambda name: (comparison[name]["macro_f1"], name))
+    cv = evaluate_metrics(examples.labels, predictions[best], examples.groups, seed)
+    cv["scheme"] = scheme
+    cv["keyword_baseline"] = score(examples.labels, keyword_baseline(examples.texts))
+
+    data = model_bytes(export_model(train(examples, settings, best)))
+    version = version_for(data, best)
+    new_model = Classifier.from_data(json.loads(data), version)
+    held_result = None
+    if held is not None:
+        held_result = evaluate_metrics(held.labels, new_model.predict(
+            held.texts, held.contexts, held.antecedents), held.groups, seed)
+        held_result["file"] = heldout.as_posix()
+        held_result["file_sha256"] = pio.sha256_bytes(heldout.read_bytes())
+        held_result["keyword_baseline"] = score(held.labels, keyword_baseline(held.texts))
+    card = build_card(version=version, model_sha256=pio.sha256_bytes(data), family=best,
+                      files=files, sentences=labels.sentences, settings=settings,
+                      cross_validation=cv, families={"chosen": best, "by_family": comparison,
+                                                     "criterion": "grouped CV macro-F1"},
+                      heldout=held_result)
+    version_dir = pio.save_model_version(models_dir, data, card)
+    click.echo(f"{version} ({best}, {len(examples)} sentences) -> {version_dir}")
+    click.echo(f"\ncross-validated ({scheme}):\n{format_metrics(cv)}")
+    click.echo(f"keyword baseline, same sentences: macro-F1 "
+               f"{cv['keyword_baseline']['macro_f1']:.3f}")
+
+    current = _current_model(models_dir)
+    promote = True
+    if held is not None and held_result is not None:
+        click.echo(f"\nheld out ({heldout}, {len(held)} sentences):")
+        click.echo(format_metrics(held_result))
+        rows = [("new " + version, held_result["macro_f1"]),
+                ("keyword baseline", held_result["keyword_baseline"]["macro_f1"])]
+        if current is not None:
+            current_macro = score(held.labels, current.predict(
+                held.texts, held.contexts, held.antecedents))["macro_f1"]
+            rows.insert(1, ("current " + current.version, current_macro))
+            promote = held_result["macro_f1"] >= current_macro or current.version == version
+        click.echo("held-out macro-F1: " + "; ".join(f"{n} {m:.3f}" for n, m in rows))
+    if promote or force:
+        pio.promote(models_dir, version_dir)
+        click.echo(f"{version} is now the model in {models_dir}"
+                   + (" (forced)" if not promote else ""))
+    else:
+        click.echo(f"kept {current.version}: the new model does worse on the held-out file "
+                   "(use --force to replace it anyway)")
+    _report(f"train: done [{time.perf_counter() - started:.1f}s]")
 
 
-@cli.command()
+def _current_model(models_dir: Path) -> Classifier | None:
+    if not (models_dir / pio.MODEL_FILE).exists():
+        return None
+    try:
+        return pio.load_classifier(models_dir)
+    except PipelineError as exc:
+        _report(f"train: the current model cannot be used ({exc}); it will be replaced")
+        return None
+
+
+@cli.command("evaluate")
 @click.option("--labels", "label_paths", required=True, multiple=True,
-              type=click.Path(path_type=Path), help="Label CSV file (repeatable).")
+              type=click.Path(path_type=Path),
+              help="Label file: .csv, Label Studio .json or doccano .jsonl (repeatable).")
 @model_option
-@click.option("--cv/--no-cv", default=True, show_default=True,
+@click.option("--cv/--no-cv", default=False, show_default=True,
               help="Also cross-validate the training recipe on the labels, by document.")
+@click.option("--seed", type=int, default=TrainingSettings().seed, show_default=True,
+              help="Seed of the bootstrap (and of the recipe, with --cv).")
 @handle_errors
-def evaluate(label_paths: tuple[Path, ...], model_dir: Path, cv: bool) -> None:
+def evaluate_command(label_paths: tuple[Path, ...], model_dir: Path, cv: bool, seed: int
+                     ) -> None:
     """Print per-label precision, recall, F1 and macro-F1 on labeled sentences.
 
-    Scores the current model on the file, and (with --cv) the training recipe by
-    cross-validation grouped by document, so no document is in both train and test.
+    Scores the current model on the file, with bootstrap 95% intervals (resampling source
+    documents), beside the keyword baseline; with --cv, also the training recipe by
+    cross-validation grouped by document (no document in both train and test).
 
     \b
     Example:
-        leadclaims evaluate --labels labels/seeds.csv
+        leadclaims evaluate --labels labels/heldout.csv
     """
-    from pipeline.classify import score
-
-    sentences, files = _read_labels(label_paths)
+    labels, files = pio.read_label_files(label_paths)
+    examples = to_examples(labels.sentences)
     classifier = pio.load_classifier(model_dir)
     _, card = pio.load_model_files(model_dir)
     trained_on = {f["sha256"] for f in card.get("training_data", {}).get("files", [])}
-    texts = [s.text for s in sentences]
-    contexts = [s.context for s in sentences]
-    labels = [s.label for s in sentences]
-    metrics = score(labels, classifier.predict(texts, contexts))
     seen = [name for name, data in files if pio.sha256_bytes(data) in trained_on]
     note = f" (trained on {', '.join(seen)}: these are training scores)" if seen else ""
-    click.echo(f"model {classifier.version} on {len(sentences)} sentences{note}:\n"
-               f"{format_metrics(metrics)}")
+    predicted = classifier.predict(examples.texts, examples.contexts, examples.antecedents)
+    metrics = evaluate_metrics(examples.labels, predicted, examples.groups, seed)
+    baseline = score(examples.labels, keyword_baseline(examples.texts))
+    click.echo(f"model {classifier.version} on {len(examples)} sentences{note}:\n"
+               f"{format_metrics(metrics)}\nkeyword baseline: macro-F1 "
+               f"{baseline['macro_f1']:.3f}")
     if cv:
-        result = cross_validate(texts, contexts, labels, [s.source for s in sentences])
+        settings = TrainingSettings(seed=seed)
+        result = cross_validate(examples, settings, classifier.family)
         click.echo(f"\ncross-validated ({result['scheme']}):\n{format_metrics(result)}")
+
+
+@cli.command("label-export")
+@click.option("--output", required=True, type=click.Path(path_type=Path),
+              help="CSV file to write, for people to fill in the label column.")
+@click.option("--input", "sentences_path", type=click.Path(path_type=Path),
+              default=Path("outputs/sentences.parquet"), show_default=True,
+              help="sentences.parquet from a run.")
+@click.option("--documents", type=click.Path(path_type=Path), default=None,
+              help="documents.parquet of the same run (default: beside --input).")
+@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True,
+              help="How many sentences to export.")
+@model_option
+@handle_errors
+def label_export(output: Path, sentences_path: Path, documents: Path | None, limit: int,
+                 model_dir: Path) -> None:
+    """Export the sentences the current model is least sure about, for labeling.
+
+    Lowest margin between the two likeliest labels first, with the model's guess. Fill in
+    the 'label' column in a spreadsheet and pass the file to 'train --labels' as it is.
+
+    \b
+    Example:
+        leadclaims label-export --output to_label.csv --limit 100
+    """
+    classifier = pio.load_classifier(model_dir)
+    rows = pio.read_table(sentences_path, schemas.SENTENCES).to_pylist()
+    documents = documents or sentences_path.parent / "documents.parquet"
+    sources = {d["doc_id"]: d["source"]
+               for d in pio.read_table(documents, schemas.DOCUMENTS).to_pylist()}
+    export = uncertain_sentences(rows, sources, classifier, limit)
+    count = pio.write_csv_rows(export, output, list(LABEL_EXPORT_COLUMNS))
+    _report(f"label-export: {count} of {len(rows)} sentences, least sure first -> {output}")
 
 
 @cli.command()

@@ -198,6 +198,7 @@ def load_sentence_splitter() -> Any:
 
 MODEL_FILE = "model.json"
 CARD_FILE = "card.json"
+VERSIONS_DIR = "versions"
 
 
 def save_model(model_dir: Path, model_data: bytes, card: Mapping[str, Any]) -> None:
@@ -205,7 +206,24 @@ def save_model(model_dir: Path, model_data: bytes, card: Mapping[str, Any]) -> N
     model_dir = Path(model_dir)
     with atomic_path(model_dir / MODEL_FILE) as tmp:
         tmp.write_bytes(model_data)
-    write_text_atomic(json.dumps(card, indent=2, sort_keys=True) + "\n", model_dir / CARD_FILE)
+    write_text_atomic(json.dumps(card, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                      model_dir / CARD_FILE)
+
+
+def save_model_version(models_dir: Path, model_data: bytes, card: Mapping[str, Any]) -> Path:
+    """Store a trained model under ``models_dir/versions/<version>/``; returns that folder.
+
+    The model the pipeline uses (``models_dir/model.json``) is not touched: see ``promote``.
+    """
+    folder = Path(models_dir) / VERSIONS_DIR / str(card["model_version"])
+    save_model(folder, model_data, card)
+    return folder
+
+
+def promote(models_dir: Path, version_dir: Path) -> None:
+    """Make a stored version the model the pipeline uses (copied into ``models_dir``)."""
+    data, card = load_model_files(version_dir)
+    save_model(models_dir, data, card)
 
 
 def load_model_files(model_dir: Path) -> tuple[bytes, dict[str, Any]]:
@@ -246,6 +264,52 @@ def load_classifier(model_dir: Path) -> Any:
         raise PipelineError(f"{Path(model_dir) / MODEL_FILE}: {exc}") from exc
     except KeyError as exc:
         raise PipelineError(f"{Path(model_dir) / CARD_FILE}: card lacks {exc}") from exc
+
+
+def read_label_rows(path: Path) -> list[Any]:
+    """Read a label file (.csv, Label Studio .json, doccano .jsonl) into raw rows
+    (``training.RawLabel``), not yet validated."""
+    from pipeline import training
+
+    path = Path(path)
+    name = path.as_posix()
+    if not path.is_file():
+        raise PipelineError(f"{path}: file not found")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return training.rows_from_csv(read_csv_rows(path), name)
+    if suffix not in (".json", ".jsonl"):
+        raise PipelineError(f"{path}: unsupported label file type '{suffix}' "
+                            "(use .csv, Label Studio .json or doccano .jsonl)")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PipelineError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    if suffix == ".jsonl":
+        return training.rows_from_doccano(text.splitlines(), name)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PipelineError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from exc
+    return training.rows_from_label_studio(data, name)
+
+
+def read_label_files(paths: Iterable[Path]) -> tuple[Any, list[tuple[str, bytes]]]:
+    """Read and validate label files together (a sentence labeled differently in two files
+    is refused too). Returns a ``training.LabelSet`` and each file's (name, bytes)."""
+    from pipeline import training
+
+    raw: list[Any] = []
+    files: list[tuple[str, bytes]] = []
+    for path in paths:
+        rows = read_label_rows(path)
+        for row in rows:
+            if row.source is None:
+                row = training.RawLabel(row.text, row.label, Path(path).name, row.context,
+                                        row.position, row.where)
+            raw.append(row)
+        files.append((Path(path).as_posix(), Path(path).read_bytes()))
+    return training.validate(raw, default_source="labels"), files
 
 
 def read_sentence_file(path: Path) -> pd.DataFrame:

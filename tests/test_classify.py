@@ -1,4 +1,4 @@
-"""Features, training determinism and the model-as-data format."""
+"""Features (including the traps), training determinism and the model-as-data format."""
 
 import json
 
@@ -7,19 +7,27 @@ import pytest
 
 from pipeline import io as pio
 from pipeline.classify import (
+    FAMILIES,
     Classifier,
+    Examples,
     SentenceFeatures,
+    antecedents,
     classify_sentences,
     cross_validate,
     export_model,
     frame,
+    keyword_baseline,
+    margins,
     model_bytes,
-    previous_in_segment,
     role_mentions,
+    role_profile,
+    segment_context,
+    subject_window,
     train,
 )
 from pipeline.errors import PipelineError
 from pipeline.schemas import LABELS
+from pipeline.training import to_examples, validate_rows
 
 from .conftest import MODELS, SEED_LABELS
 
@@ -28,6 +36,7 @@ from .conftest import MODELS, SEED_LABELS
     ("Leaders inspire people.", (1, 0)),
     ("Managers plan; leaders inspire.", (1, 1)),
     ("Good management can lead, and good leadership can manage.", (2, 2)),
+    # Senses of "lead" and "manage" that are not the roles.
     ("I finally managed to finish the report.", (0, 0)),
     ("Poor planning will lead to higher costs.", (0, 0)),
     ("The Lakers lead the league in rebounds.", (0, 0)),
@@ -35,65 +44,110 @@ from .conftest import MODELS, SEED_LABELS
     ("She was the lead singer of the band.", (0, 0)),
     ("Time management apps did not help me.", (0, 0)),
     ("Our sales leads dried up in March.", (0, 0)),
+    ("Lead scoring is the first thing we fixed.", (0, 0)),
+    ("Our team took the lead in the second half.", (0, 0)),
+    ("I manage my time with a paper diary.", (0, 0)),
 ])
 def test_role_mentions_skip_other_senses(text, expected):
     assert role_mentions(text) == expected
 
 
-def feature(text, context="", name=None):
-    row = SentenceFeatures().fit(frame([text])).transform(frame([text], [context]))
+@pytest.mark.parametrize("text,expected", [
+    ("A good captain keeps the team calm.", (True, False)),
+    ("Supervisors approve the overtime.", (False, True)),
+    ("The boss does the budget while the captain rallies the crew.", (True, True)),
+    ("Nobody here has a title.", (False, False)),
+])
+def test_role_profile_counts_other_words_for_the_roles(text, expected):
+    assert role_profile(text) == expected
+
+
+def feature(text, context="", antecedent="", name=None):
+    X = frame([text], [context], [antecedent])
+    row = SentenceFeatures().fit(X).transform(X)
     values = dict(zip(SentenceFeatures.feature_names, row.toarray()[0]))
     return values[name] if name else values
 
 
-def test_semantic_features_read_context_and_structure():
-    assert feature("This involves coaching and mentoring.", "Leaders grow people.",
-                   "anaphor_after_lead") == 1.0
-    assert feature("This involves coaching and mentoring.", "", "anaphor_after_lead") == 0.0
+def test_features_read_the_subject():
+    assert subject_window("Good leaders always listen first.") == "Good leaders"
+    assert feature("Good leaders are rare.", name="subject_lead") == 1.0
+    assert feature("Those who manage budgets are rarely leaders.", name="subject_manage") == 1.0
+    assert feature("Both need patience.", name="subject_pair") == 1.0
+    assert feature("The two are synonymous.", name="subject_pair") == 1.0
+    assert feature("Leaders and managers differ.", name="subject_both") == 1.0
+
+
+def test_features_carry_the_role_of_the_paragraph():
+    text = "This involves coaching and mentoring."
+    assert feature(text, "Leaders grow people.", name="anaphor_after_lead") == 1.0
+    assert feature(text, "", name="anaphor_after_lead") == 0.0
+    assert feature(text, "They listen.", "Managers plan.", name="unnamed_after_manage") == 1.0
+    assert feature(text, "Leaders and managers both matter.", name="unnamed_after_both") == 1.0
+
+
+def test_features_of_form_negation_contrast_questions_and_anecdotes():
     assert feature("Leadership is not about titles.", name="negation") == 1.0
     assert feature("Managers count value whereas leaders create it.", name="contrast") == 1.0
     assert feature("Managers count value whereas leaders create it.", name="both_roles") == 1.0
     assert feature("What is the difference between them?", name="question") == 1.0
-    assert feature("My boss never listens.", name="authority_noun") == 1.0
+    assert feature("Leading People You Never See", name="title_case") == 1.0
+    assert feature("[12:40] Why managers hate Mondays", name="timestamp") == 1.0
+    assert feature("My manager was on holiday last week.", name="first_person_past") == 1.0
+    assert feature("Thanks!", name="greeting") == 1.0
+    assert feature("Sales leads dried up.", name="lead_other_sense") == 1.0
+    assert feature("I managed to finish it.", name="manage_other_sense") == 1.0
 
 
-def seed_rows():
-    return pio.read_csv_rows(SEED_LABELS)
+def test_antecedent_is_the_latest_role_sentence_of_the_paragraph():
+    texts = ["Leaders set direction.", "They listen.", "And they wait.", "Unrelated start."]
+    assert antecedents(texts, [True, False, False, True]) == [
+        "", "Leaders set direction.", "Leaders set direction.", ""]
 
 
-def test_training_is_deterministic_and_export_matches_sklearn():
-    rows = seed_rows()
-    texts, contexts = [r["text"] for r in rows], [r["context"] for r in rows]
-    labels = [r["label"] for r in rows]
-    first = train(texts, contexts, labels)
-    second = train(texts, contexts, labels)
-    assert model_bytes(export_model(first)) == model_bytes(export_model(second))
-    loaded = Classifier.from_data(json.loads(model_bytes(export_model(first))), "v")
-    expected = first.predict_proba(frame(texts, contexts))
-    got = loaded.predict_proba(texts, contexts)
+def test_keyword_baseline_is_the_rule_of_the_issue():
+    assert keyword_baseline(["Leaders lead.", "Managers plan.", "Lead and manage.", "Hi"]) == [
+        "leadership_trait", "management_trait", "relationship_claim", "other"]
+
+
+def seed_examples():
+    return to_examples(validate_rows(pio.read_csv_rows(SEED_LABELS), "seeds.csv"))
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_training_is_deterministic_and_export_matches_sklearn(family):
+    examples = seed_examples()
+    first = train(examples, family=family)
+    second = train(examples, family=family)
+    data = model_bytes(export_model(first))
+    assert data == model_bytes(export_model(second))
+    loaded = Classifier.from_data(json.loads(data), "v")
+    expected = first.predict_proba(examples.frame())
+    got = loaded.predict_proba(examples.texts, examples.contexts, examples.antecedents)
     order = [LABELS.index(c) for c in first.classes_]
     assert np.allclose(got[:, order], expected, atol=1e-9)
 
 
 def test_cross_validation_is_grouped_by_document():
-    rows = seed_rows()
-    result = cross_validate([r["text"] for r in rows], [r["context"] for r in rows],
-                            [r["label"] for r in rows], [r["source"] for r in rows])
-    assert result["scheme"].startswith("GroupKFold by source document, 5 folds")
-    assert sum(map(sum, result["confusion_matrix"])) == len(rows)
-    assert 0.0 <= result["macro_f1"] <= 1.0
-    with pytest.raises(PipelineError):
-        cross_validate(["a", "b"], ["", ""], ["other", "other"], ["one", "one"])
+    examples = seed_examples()
+    result = cross_validate(examples)
+    assert result["scheme"] == "GroupKFold by source document, 5 folds"
+    assert sum(map(sum, result["confusion_matrix"])) == len(examples)
+    one_source = Examples(["a", "b"], ["", ""], ["", ""], ["other", "other"], ["s", "s"])
+    with pytest.raises(PipelineError, match="two or more sources"):
+        cross_validate(one_source)
 
 
-def test_committed_model_loads_and_labels_clear_cases(classifier):
-    labels = classifier.predict([
-        "Leadership is about inspiring people to follow a vision.",
-        "Management is about budgets, processes and control.",
-        "Managers do things right, while leaders do the right thing.",
-        "Thanks for the article!",
-    ])
-    assert labels == ["leadership_trait", "management_trait", "relationship_claim", "other"]
+def test_committed_model_labels_clear_cases_and_traps(classifier):
+    cases = {
+        "Leadership is about inspiring people to follow a vision.": "leadership_trait",
+        "Management is about budgets, processes and control.": "management_trait",
+        "Managers do things right, while leaders do the right thing.": "relationship_claim",
+        "Thanks for the article!": "other",
+        "I finally managed to finish the report on time.": "other",
+        "What is the difference between leadership and management?": "other",
+    }
+    assert dict(zip(cases, classifier.predict(list(cases)))) == cases
 
 
 def test_altered_or_truncated_model_is_refused(tmp_path):
@@ -110,16 +164,24 @@ def test_altered_or_truncated_model_is_refused(tmp_path):
         pio.load_classifier(tmp_path)
 
 
-def test_classify_sentences_passes_previous_sentence_of_same_segment(classifier):
+def test_sentences_are_read_with_the_context_of_their_segment(classifier):
     rows = [
         {"segment_id": "a", "text": "Leaders grow their people."},
         {"segment_id": "a", "text": "This involves coaching."},
+        {"segment_id": "a", "text": "It takes years."},
         {"segment_id": "b", "text": "This involves coaching."},
     ]
-    assert previous_in_segment(rows) == ["", "Leaders grow their people.", ""]
+    contexts, antes = segment_context(rows)
+    assert contexts == ["", "Leaders grow their people.", "This involves coaching.", ""]
+    assert antes == ["", "Leaders grow their people.", "Leaders grow their people.", ""]
     out = classify_sentences(rows, classifier)
-    assert [set(r) >= {"label", "confidence", "p_other", "model_version"} for r in out] == [
-        True] * 3
+    assert out[1]["label"] == "leadership_trait"
+    assert out[3]["label"] == "other"
     for r in out:
         assert abs(sum(r[f"p_{label}"] for label in LABELS) - 1.0) < 1e-5
         assert r["confidence"] == max(r[f"p_{label}"] for label in LABELS)
+
+
+def test_margins_rank_unsure_rows_first():
+    probs = np.array([[0.9, 0.05, 0.03, 0.02], [0.4, 0.35, 0.2, 0.05]])
+    assert np.allclose(margins(probs), [0.85, 0.05])

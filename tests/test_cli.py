@@ -1,5 +1,6 @@
 """The command line: every command documented, errors in one line, predict keeps columns."""
 
+import json
 import subprocess
 import sys
 
@@ -7,6 +8,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from pipeline import io as pio
 from pipeline.cli import cli
 
 from .conftest import MODELS, ROOT, write_page
@@ -73,11 +75,92 @@ def test_predict_keeps_columns_and_adds_probabilities(tmp_path):
         assert frame.loc[0, "label"] == "leadership_trait"
 
 
-def test_evaluate_prints_metrics(tmp_path):
-    result = CliRunner().invoke(cli, ["evaluate", "--labels", str(ROOT / "labels/seeds.csv"),
-                                      "--model", str(MODELS), "--no-cv"])
+def test_evaluate_prints_metrics_intervals_and_baseline(tmp_path):
+    result = CliRunner().invoke(cli, ["evaluate", "--labels", str(ROOT / "labels/heldout.csv"),
+                                      "--model", str(MODELS)])
     assert result.exit_code == 0, result.output
-    assert "macro-F1" in result.output and "training scores" in result.output
+    assert "training scores" not in result.output
+    assert "keyword baseline: macro-F1" in result.output and "[0." in result.output
+    seen = CliRunner().invoke(cli, ["evaluate", "--labels", str(ROOT / "labels/seeds.csv"),
+                                    "--model", str(MODELS)])
+    assert "these are training scores" in seen.output
+
+
+def small_labels(folder, extra=()):
+    """A small label file from the seeds' labels (5 documents), plus extra rows."""
+    rows = pio.read_csv_rows(ROOT / "labels/seeds.csv")
+    path = folder / "labels.csv"
+    pio.write_csv_rows([*rows, *extra], path, ["source", "position", "text", "context", "label"])
+    return path
+
+
+def train(models, labels, heldout, *more):
+    return CliRunner().invoke(cli, ["train", "--labels", str(labels), "--heldout", str(heldout),
+                                    "--output", str(models), *more])
+
+
+def test_train_versions_compares_and_refuses_a_worse_model(tmp_path):
+    heldout = ROOT / "labels/heldout.csv"
+    labels = small_labels(tmp_path)
+    models = tmp_path / "models"
+    first = train(models, labels, heldout, "--family", "logistic_regression")
+    assert first.exit_code == 0, first.output
+    assert "is now the model in" in first.output
+    card = json.loads((models / "card.json").read_text())
+    version = card["model_version"]
+    assert (models / "versions" / version / "model.json").read_bytes() == (
+        models / "model.json").read_bytes()
+    assert card["heldout"]["macro_f1"] > card["heldout"]["keyword_baseline"]["macro_f1"] - 0.5
+    assert len(card["heldout"]["interval_95"]["macro_f1"]) == 2
+
+    # Same labels and seed: same bytes.
+    again = train(tmp_path / "again", labels, heldout, "--family", "logistic_regression")
+    assert again.exit_code == 0
+    assert (tmp_path / "again" / "model.json").read_bytes() == (models / "model.json").read_bytes()
+    assert (tmp_path / "again" / "card.json").read_bytes() == (models / "card.json").read_bytes()
+
+    # Labels flipped on purpose make a worse model: it is stored but not used...
+    rows = pio.read_csv_rows(labels)
+    flipped = tmp_path / "flipped.csv"
+    pio.write_csv_rows([{**r, "label": "other"} if r["label"] != "other" else r
+                        for r in rows[:120]] + rows[120:], flipped,
+                       ["source", "position", "text", "context", "label"])
+    worse = train(models, flipped, heldout, "--family", "logistic_regression")
+    assert worse.exit_code == 0, worse.output
+    assert f"kept {version}" in worse.output
+    assert json.loads((models / "card.json").read_text())["model_version"] == version
+    assert len(list((models / "versions").iterdir())) == 2
+    # ...unless forced.
+    forced = train(models, flipped, heldout, "--family", "logistic_regression", "--force")
+    assert "(forced)" in forced.output
+    assert json.loads((models / "card.json").read_text())["model_version"] != version
+
+
+def test_train_refuses_heldout_sentences_in_the_training_labels(tmp_path):
+    labels = small_labels(tmp_path)
+    result = train(tmp_path / "m", labels, labels)
+    assert result.exit_code == 2 and "held-out sentences are also in the training" in (
+        result.output)
+
+
+def test_label_export_round_trips_into_train(tmp_path, seed_run):
+    out = tmp_path / "to_label.csv"
+    result = CliRunner().invoke(cli, ["label-export", "--input",
+                                      str(seed_run["dir"] / "sentences.parquet"), "--output",
+                                      str(out), "--limit", "20", "--model", str(MODELS)])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out, keep_default_na=False)
+    assert len(frame) == 20
+    assert list(frame["margin"]) == sorted(frame["margin"])
+    assert set(frame["label"]) == {""}
+    assert set(frame["model_label"]) <= {"leadership_trait", "management_trait",
+                                         "relationship_claim", "other"}
+    # A person fills in some labels; the same file is a label file for train.
+    frame.loc[:4, "label"] = frame.loc[:4, "model_label"]
+    frame.to_csv(out, index=False)
+    labels, _ = pio.read_label_files([out])
+    assert len(labels.sentences) == 5 and labels.unlabeled == 15
+    assert {s.source for s in labels.sentences} <= {p.name for p in (ROOT / "seeds").glob("*")}
 
 
 def test_stage_commands_chain(tmp_path):
