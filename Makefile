@@ -21,7 +21,7 @@ COMMON := pipeline/io.py pipeline/schemas.py pipeline/text.py pipeline/cli.py
 .PHONY: pipeline setup test lint train clean-outputs
 .DELETE_ON_ERROR:
 
-pipeline: $(OUT)/sentences.parquet
+pipeline: $(OUT)/claims.parquet
 
 setup: $(STAMP)
 
@@ -50,14 +50,20 @@ $(OUT)/sentences.parquet: $(OUT)/split.parquet $(MODEL_DIR)/model.json \
 		$(MODEL_DIR)/card.json pipeline/classify.py $(COMMON) | $(STAMP)
 	$(LC) classify --input $< --model $(MODEL_DIR) --output $@
 
+# claims.parquet and traits.parquet come from one command; traits is written second.
+$(OUT)/claims.parquet: $(OUT)/sentences.parquet $(OUT)/segments.parquet \
+		$(OUT)/documents.parquet pipeline/claims.py $(COMMON) | $(STAMP)
+	$(LC) claims --documents $(OUT)/documents.parquet --segments $(OUT)/segments.parquet \
+		--sentences $< --output $@ --traits $(OUT)/traits.parquet
+
 train: $(STAMP)
 	$(LC) train $(addprefix --labels ,$(LABELS)) --heldout $(HELDOUT) --output $(MODEL_DIR)
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests benchmarks
 
 test: $(STAMP)
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests benchmarks
 	$(BIN)/pytest -q
 
 clean-outputs:

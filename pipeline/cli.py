@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -15,6 +16,7 @@ import click
 
 from pipeline import __version__, schemas
 from pipeline import io as pio
+from pipeline.claims import build_traits, extract_claims
 from pipeline.classify import (
     FAMILIES,
     Classifier,
@@ -32,6 +34,7 @@ from pipeline.classify import (
 from pipeline.clean import CleanSettings, clean_documents
 from pipeline.errors import PipelineError
 from pipeline.ingest import ingest_documents
+from pipeline.runner import RunSettings, run_local
 from pipeline.spam import SpamSettings
 from pipeline.split import split_segments
 from pipeline.training import (
@@ -187,6 +190,25 @@ def _classify(split: Path, output: Path, classifier: Any, model_dir: Path) -> No
             {"model": {"version": classifier.version, "sha256": model_sha}})
 
 
+def _claims(documents: Path, segments: Path, sentences: Path, output: Path,
+            traits_output: Path) -> None:
+    started = time.perf_counter()
+    pio.check_writable(output.parent)
+    docs = {row["doc_id"]: row["text"]
+            for row in pio.read_table(documents, schemas.DOCUMENTS).to_pylist()}
+    segment_rows = pio.read_table(segments, schemas.SEGMENTS).to_pylist()
+    sentence_rows = pio.read_table(sentences, schemas.SENTENCES).to_pylist()
+    records = extract_claims(sentence_rows, docs, pio.load_parser())
+    traits = build_traits(records, sentence_rows, segment_rows)
+    kinds = Counter(f"{r.kind}:{r.role}" for r in records)
+    _finish("claims", "claims", output, records, started,
+            {"rows_in": len(sentence_rows), "rows_out": len(records), "by_kind": dict(kinds)},
+            f"{len(sentence_rows)} sentences -> {len(records)} claims ({_counts(kinds)})")
+    pio.write_records(traits, traits_output, schemas.TRAITS)
+    pio.record_stage("traits", traits_output, "traits", len(traits), 0.0, {})
+    _report(f"claims: {len(traits)} (role, trait) rows -> {traits_output}")
+
+
 def _counts(counter: Counter) -> str:
     return ", ".join(f"{key} {n}" for key, n in sorted(counter.items(), key=lambda kv: str(kv)))
 
@@ -198,26 +220,62 @@ def _counts(counter: Counter) -> str:
 @click.option("--input", "input_dir", required=True, type=click.Path(path_type=Path),
               help="Folder of raw .txt documents.")
 @click.option("--output", required=True, type=click.Path(path_type=Path),
-              help="Folder for the tables (documents, segments, split, sentences).")
+              help="Folder for the tables (documents, segments, split, sentences, claims, "
+                   "traits).")
 @model_option
 @spam_option
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+              show_default="all cores", help="Worker processes.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=RunSettings.batch_size,
+              show_default=True, help="Documents per batch (one Parquet row group each).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="Run on this machine, or on a Dask cluster.")
+@click.option("--scheduler", default=None,
+              help="Dask scheduler address (with --engine dask; default: a local cluster "
+                   "of --jobs workers).")
 @handle_errors
-def run(input_dir: Path, output: Path, model_dir: Path, spam_threshold: float) -> None:
-    """Run every stage on a folder of raw documents.
+def run(input_dir: Path, output: Path, model_dir: Path, spam_threshold: float, jobs: int,
+        batch_size: int, engine: str, scheduler: str | None) -> None:
+    """Run every stage on a folder of raw documents, in batches, on --jobs processes.
+
+    Memory stays bounded (batches of --batch-size documents, written as they come); the
+    tables are the same bytes whatever --jobs or --engine.
 
     \b
     Example:
         leadclaims run --input seeds --output outputs
+        leadclaims run --input pages --output out --engine dask --scheduler tcp://host:8786
     """
-    # Everything that can be checked is checked before any work: model, output folder.
+    # Everything that can be checked is checked before any work: model, input, output.
     classifier = pio.load_classifier(model_dir)
     pio.list_raw_files(input_dir)
     pio.check_writable(output)
-    tables = {name: output / f"{name}.parquet" for name in schemas.TABLES}
-    _ingest(input_dir, tables["documents"])
-    _clean(tables["documents"], tables["segments"], spam_threshold)
-    _split(tables["documents"], tables["segments"], tables["split"])
-    _classify(tables["split"], tables["sentences"], classifier, model_dir)
+    settings = RunSettings(model_dir=model_dir, spam_threshold=spam_threshold,
+                           batch_size=batch_size, jobs=jobs)
+    started = time.perf_counter()
+    if engine == "dask":
+        try:
+            from pipeline.dask_engine import run_dask
+        except ImportError as exc:
+            raise PipelineError("the dask engine needs dask[distributed] "
+                                "(pip install 'leadclaims[dask]')") from exc
+        summary = run_dask(input_dir, output, settings, scheduler, _report)
+    else:
+        summary = run_local(input_dir, output, settings, _report)
+    model_sha = pio.sha256_bytes((model_dir / pio.MODEL_FILE).read_bytes())
+    pio.record_run(output, summary["rows"], {
+        "engine": engine, "jobs": jobs, "batch_size": batch_size,
+        "wall_seconds": round(time.perf_counter() - started, 3),
+        "stages": summary["stages"], "by_status": summary["by_status"],
+    }, inputs=summary["inputs"], model={"version": classifier.version, "sha256": model_sha})
+    for entry in summary["inputs"]:
+        if entry["status"] != "ok":
+            _report(f"run: {input_dir / entry['source']}: {entry['status']}: "
+                    f"{entry['reason']}")
+    _report(f"run: {sum(summary['by_status'].values())} documents "
+            f"({_counts(Counter(summary['by_status']))}) -> "
+            + ", ".join(f"{name} {rows}" for name, rows in summary["rows"].items())
+            + f" rows in {output} [{time.perf_counter() - started:.1f}s]")
 
 
 @cli.command()
@@ -289,6 +347,31 @@ def classify(split_path: Path, output: Path, model_dir: Path) -> None:
             --output outputs/sentences.parquet
     """
     _classify(split_path, output, pio.load_classifier(model_dir), model_dir)
+
+
+@cli.command()
+@click.option("--documents", required=True, type=click.Path(path_type=Path),
+              help="documents.parquet from 'ingest'.")
+@click.option("--segments", required=True, type=click.Path(path_type=Path),
+              help="segments.parquet from 'clean'.")
+@click.option("--sentences", required=True, type=click.Path(path_type=Path),
+              help="sentences.parquet from 'classify'.")
+@click.option("--output", required=True, type=click.Path(path_type=Path),
+              help="claims.parquet to write.")
+@click.option("--traits", "traits_output", required=True, type=click.Path(path_type=Path),
+              help="traits.parquet to write.")
+@handle_errors
+def claims(documents: Path, segments: Path, sentences: Path, output: Path,
+           traits_output: Path) -> None:
+    """Stage 5: structured claims of the claim sentences, and the trait counts.
+
+    \b
+    Example:
+        leadclaims claims --documents outputs/documents.parquet \\
+            --segments outputs/segments.parquet --sentences outputs/sentences.parquet \\
+            --output outputs/claims.parquet --traits outputs/traits.parquet
+    """
+    _claims(documents, segments, sentences, output, traits_output)
 
 
 @cli.command("train")

@@ -46,14 +46,18 @@ def list_raw_files(input_dir: Path) -> list[Path]:
     return paths
 
 
+def read_raw_file(path: Path, source: str) -> RawFile:
+    """One raw document's bytes; a file that cannot be read comes back with its error."""
+    try:
+        return RawFile(source=source, data=Path(path).read_bytes())
+    except OSError as exc:  # one unreadable file must not stop the others
+        return RawFile(source=source, data=b"", error=f"cannot read: {exc.strerror or exc}")
+
+
 def iter_raw_files(input_dir: Path) -> Iterator[RawFile]:
     """Yield every raw document under ``input_dir`` (see ``list_raw_files``) with its bytes."""
     for path in list_raw_files(input_dir):
-        source = path.relative_to(input_dir).as_posix()
-        try:
-            yield RawFile(source=source, data=path.read_bytes())
-        except OSError as exc:  # one unreadable file must not stop the others
-            yield RawFile(source=source, data=b"", error=f"cannot read: {exc.strerror or exc}")
+        yield read_raw_file(path, path.relative_to(input_dir).as_posix())
 
 
 def _rows(records: Iterable[Any]) -> list[Mapping[str, Any]]:
@@ -95,6 +99,68 @@ def write_table(table: pa.Table, path: Path, schema: pa.Schema) -> None:
     table = table.cast(schema)  # carries the field descriptions into the file
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp, compression="zstd", row_group_size=64_000)
+
+
+class TableSink:
+    """Output tables written batch by batch: one Parquet row group per ``write``.
+
+    Each table goes to a temporary file beside its final path; ``commit`` renames them all
+    into place, and leaving the ``with`` block without committing removes them, so an
+    interrupted run leaves every table as it was.
+    """
+
+    def __init__(self, output_dir: Path, schemas_by_name: Mapping[str, pa.Schema]) -> None:
+        self.output_dir = Path(output_dir)
+        self.schemas = dict(schemas_by_name)
+        self.rows = dict.fromkeys(self.schemas, 0)
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._temps: dict[str, Path] = {}
+
+    def __enter__(self) -> TableSink:
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        for name, schema in self.schemas.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.parquet.", suffix=".tmp",
+                                       dir=self.output_dir)
+            os.close(fd)
+            self._temps[name] = Path(tmp)
+            self._writers[name] = pq.ParquetWriter(tmp, schema, compression="zstd")
+        return self
+
+    def write(self, tables: Mapping[str, pa.Table]) -> None:
+        """Append one batch: a table per name (each becomes one row group)."""
+        for name, table in tables.items():
+            check_schema(table.schema, self.schemas[name], f"{name} batch")
+            self._writers[name].write_table(table.cast(self.schemas[name]),
+                                            row_group_size=max(1, table.num_rows))
+            self.rows[name] += table.num_rows
+
+    def write_whole(self, name: str, table: pa.Table, schema: pa.Schema) -> None:
+        """Add a table written in one go (committed with the others)."""
+        self.schemas[name] = schema
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.parquet.", suffix=".tmp",
+                                   dir=self.output_dir)
+        os.close(fd)
+        self._temps[name] = Path(tmp)
+        check_schema(table.schema, schema, name)
+        pq.write_table(table.cast(schema), tmp, compression="zstd", row_group_size=64_000)
+        self.rows[name] = table.num_rows
+
+    def commit(self) -> dict[str, int]:
+        """Close every table and rename it into place; returns the row counts."""
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+        for name, tmp in self._temps.items():
+            tmp.chmod(0o644)
+            os.replace(tmp, self.output_dir / f"{name}.parquet")
+        self._temps.clear()
+        return dict(self.rows)
+
+    def __exit__(self, *exc: object) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        for tmp in self._temps.values():
+            tmp.unlink(missing_ok=True)
 
 
 def write_records(records: Iterable[Any], path: Path, schema: pa.Schema) -> int:
@@ -403,6 +469,28 @@ def record_stage(stage: str, table_path: Path, table_name: str, rows: int, secon
         manifest[key] = value
     write_text_atomic(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
                       table_path.parent / MANIFEST_FILE)
+
+
+def record_run(output_dir: Path, rows: Mapping[str, int], run: Mapping[str, Any],
+               inputs: list[Mapping[str, Any]], model: Mapping[str, Any]) -> None:
+    """Write the manifest of a whole run (replacing the folder's previous one): each table's
+    rows and sha256, each stage's seconds and counts (``run["stages"]``), the run's
+    settings, the inputs and the model."""
+    from pipeline import __version__
+
+    output_dir = Path(output_dir)
+    manifest = {
+        "package_version": __version__,
+        "tables": {name: {"file": f"{name}.parquet", "rows": n,
+                          "sha256": sha256_bytes((output_dir / f"{name}.parquet").read_bytes())}
+                   for name, n in rows.items()},
+        "stages": dict(run.get("stages", {})),
+        "run": {key: value for key, value in run.items() if key != "stages"},
+        "inputs": inputs,
+        "model": dict(model),
+    }
+    write_text_atomic(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
+                      output_dir / MANIFEST_FILE)
 
 
 def verify_output(output_dir: Path, schemas_by_name: Mapping[str, pa.Schema]) -> list[str]:

@@ -138,5 +138,7 @@ TABLES: dict[str, pa.Schema] = {
     "segments": SEGMENTS,
     "split": SPLIT,
     "sentences": SENTENCES,
+    "claims": CLAIMS,
+    "traits": TRAITS,
 }
 """Every table the pipeline writes, by name; the file is ``<name>.parquet``."""

@@ -166,10 +166,13 @@ def test_manifest_records_versions_hashes_counts_and_times(tmp_path):
     assert manifest["model"] == {"version": card["model_version"],
                                  "sha256": card["model_sha256"]}
     assert len(manifest["inputs"]) == 5
-    assert set(manifest["tables"]) == {"documents", "segments", "split", "sentences"}
-    assert set(manifest["stages"]) == {"ingest", "clean", "split", "classify"}
+    assert set(manifest["tables"]) == set(schemas.TABLES)
+    assert set(manifest["stages"]) == {"ingest", "clean", "split", "classify", "claims"}
     assert all(stage["seconds"] >= 0 for stage in manifest["stages"].values())
-    assert manifest["stages"]["clean"]["removed_by_reason"]["spam"] == 1
+    assert manifest["stages"]["clean"]["removed:spam"] == 1
+    assert manifest["stages"]["ingest"] == {**manifest["stages"]["ingest"], "rows_in": 5,
+                                            "rows_out": 5, "status:ok": 5}
+    assert manifest["tables"]["sentences"]["rows"] == manifest["stages"]["classify"]["rows_out"]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,61 @@
+"""The Dask engine: the same batches and tables as ``pipeline.runner``, on a Dask cluster.
+
+Each batch is one task; each worker process loads the models once (a worker plugin). At most
+two batches per worker are in flight, so the driver's memory stays bounded, and results are
+written in batch order, so the tables are the same bytes as a local run's. Workers read the
+input files by path: on a cluster, the input folder must be on storage every worker sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from dask.distributed import Client, LocalCluster, WorkerPlugin
+
+from pipeline.runner import BatchResult, RunSettings, _collect, batches, init_worker, process_batch
+
+
+class ModelPlugin(WorkerPlugin):
+    """Load the models once per worker process."""
+
+    name = "leadclaims-models"
+
+    def __init__(self, model_dir: Path, spam_threshold: float) -> None:
+        self.model_dir, self.spam_threshold = Path(model_dir).resolve(), spam_threshold
+
+    def setup(self, worker: Any) -> None:
+        init_worker(self.model_dir, self.spam_threshold)
+
+
+def run_dask(input_dir: Path, output: Path, settings: RunSettings, scheduler: str | None,
+             progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    """Run on the Dask cluster at ``scheduler``, or on a local cluster of ``settings.jobs``
+    worker processes when it is None."""
+    work = batches(input_dir, settings.batch_size)
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=settings.jobs, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        client.register_plugin(ModelPlugin(settings.model_dir, settings.spam_threshold))
+        window = 2 * max(1, len(client.scheduler_info()["workers"]))
+
+        def results() -> Iterator[BatchResult]:
+            pending = []
+            for batch in work:
+                pending.append(client.submit(process_batch, batch, pure=False))
+                if len(pending) >= window:
+                    yield pending.pop(0).result()
+            for future in pending:
+                yield future.result()
+
+        return _collect(results(), len(work), output, settings, progress)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

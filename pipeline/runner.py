@@ -1,0 +1,181 @@
+"""Run every stage over a folder of pages in bounded batches: one process, several, or Dask.
+
+The input is cut into batches of documents (``batch_size`` pages, in sorted path order).
+Each batch goes through all the stages in one worker, which loads spaCy and the model once
+and keeps them; its tables come back to the driver, which appends them to the output tables
+as one Parquet row group per batch, in batch order. So memory stays bounded whatever the
+corpus size, and the tables are the same bytes whatever the number of workers or the engine.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from pipeline import io as pio
+from pipeline import schemas
+from pipeline.claims import TraitTally, extract_claims
+from pipeline.classify import classify_sentences
+from pipeline.clean import CleanSettings, clean_documents
+from pipeline.errors import PipelineError
+from pipeline.ingest import ingest_documents
+from pipeline.spam import SpamSettings
+from pipeline.split import split_segments
+
+BATCH_TABLES = ("documents", "segments", "split", "sentences", "claims")
+"""Tables built batch by batch; ``traits`` is tallied over all batches at the end."""
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What a run needs besides its input and output folders."""
+
+    model_dir: Path
+    spam_threshold: float = SpamSettings().threshold
+    batch_size: int = 200
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+
+
+@dataclass
+class BatchResult:
+    """The tables of one batch, and the seconds each stage took on it."""
+
+    tables: dict[str, pa.Table]
+    seconds: dict[str, float]
+    traits: TraitTally
+    counts: dict[str, Counter[str]]
+    """Per stage: rows in, rows out, and rows by status or reason."""
+
+
+class Worker:
+    """A worker's loaded models: spaCy's sentence splitter and parser, the classifier."""
+
+    def __init__(self, model_dir: Path, spam_threshold: float) -> None:
+        self.classifier = pio.load_classifier(model_dir)
+        self.splitter = pio.load_sentence_splitter()
+        self.parser = pio.load_parser()
+        self.clean_settings = CleanSettings(spam=SpamSettings(threshold=spam_threshold))
+
+    def process(self, batch: Sequence[tuple[str, str]]) -> BatchResult:
+        """Run every stage on a batch of ``(source, path)`` pages."""
+        seconds: dict[str, float] = {}
+        tick = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal tick
+            now = time.perf_counter()
+            seconds[stage] = now - tick
+            tick = now
+
+        documents = list(ingest_documents((pio.read_raw_file(Path(path), source)
+                                           for source, path in batch), self.clean_settings))
+        lap("ingest")
+        raw = {d.doc_id: d.text for d in documents if d.status == "ok"}
+        segments = [asdict(s) for s in clean_documents(raw.items(), self.clean_settings)]
+        lap("clean")
+        split = [asdict(s) for s in split_segments(raw, segments, self.splitter)]
+        lap("split")
+        sentences = classify_sentences(split, self.classifier)
+        lap("classify")
+        claims = extract_claims(sentences, raw, self.parser)
+        tally = TraitTally()
+        tally.add(claims, sentences, segments)
+        lap("claims")
+        kept = [s for s in segments if s["status"] == "kept"]
+        counts = {
+            "ingest": Counter({"rows_in": len(batch), "rows_out": len(documents)})
+            + Counter(f"status:{d.status}" for d in documents),
+            "clean": Counter({"rows_in": len(raw), "rows_out": len(segments)})
+            + Counter(f"removed:{'spam' if s['status'] == 'spam' else s['reason']}"
+                      for s in segments if s["status"] != "kept"),
+            "split": Counter({"rows_in": len(kept), "rows_out": len(split)}),
+            "classify": Counter({"rows_in": len(split), "rows_out": len(sentences)})
+            + Counter(f"label:{r['label']}" for r in sentences),
+            "claims": Counter({"rows_in": len(sentences), "rows_out": len(claims)}),
+        }
+        tables = {
+            "documents": pio.to_table(documents, schemas.DOCUMENTS),
+            "segments": pio.to_table(segments, schemas.SEGMENTS),
+            "split": pio.to_table(split, schemas.SPLIT),
+            "sentences": pio.to_table(sentences, schemas.SENTENCES),
+            "claims": pio.to_table(claims, schemas.CLAIMS),
+        }
+        return BatchResult(tables, seconds, tally, counts)
+
+
+_WORKER: Worker | None = None
+
+
+def init_worker(model_dir: Path, spam_threshold: float) -> None:
+    """Load the models of this process once (a process pool's initializer)."""
+    global _WORKER
+    _WORKER = Worker(model_dir, spam_threshold)
+
+
+def process_batch(batch: Sequence[tuple[str, str]]) -> BatchResult:
+    """Process a batch with this process's worker (see ``init_worker``)."""
+    if _WORKER is None:
+        raise RuntimeError("init_worker was not called in this process")
+    return _WORKER.process(batch)
+
+
+def batches(input_dir: Path, batch_size: int) -> list[list[tuple[str, str]]]:
+    """The input's pages as ``(source, path)`` pairs, cut into batches, in sorted order."""
+    paths = pio.list_raw_files(input_dir)
+    pairs = [(p.relative_to(input_dir).as_posix(), str(p)) for p in paths]
+    return [pairs[i : i + batch_size] for i in range(0, len(pairs), batch_size)]
+
+
+def run_local(input_dir: Path, output: Path, settings: RunSettings,
+              progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    """Run on this machine with ``settings.jobs`` worker processes (1: in this process)."""
+    work = batches(input_dir, settings.batch_size)
+    if settings.jobs <= 1:
+        init_worker(settings.model_dir, settings.spam_threshold)
+        return _collect(map(process_batch, work), len(work), output, settings, progress)
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(settings.jobs, initializer=init_worker,
+                      initargs=(settings.model_dir, settings.spam_threshold)) as pool:
+        return _collect(pool.imap(process_batch, work), len(work), output, settings, progress)
+
+
+def _collect(results: Iterator[BatchResult], n_batches: int, output: Path,
+             settings: RunSettings, progress: Callable[[str], None]) -> dict[str, Any]:
+    """Append each batch's tables to the output tables, in order; tally traits; commit."""
+    started = time.perf_counter()
+    seconds: Counter[str] = Counter()
+    counts: dict[str, Counter[str]] = {}
+    statuses: Counter[str] = Counter()
+    traits = TraitTally()
+    inputs = []
+    with pio.TableSink(output, {name: schemas.TABLES[name] for name in BATCH_TABLES}) as sink:
+        for number, result in enumerate(results, start=1):
+            sink.write(result.tables)
+            seconds.update(result.seconds)
+            for stage, counter in result.counts.items():
+                counts.setdefault(stage, Counter()).update(counter)
+            traits.merge(result.traits)
+            documents = result.tables["documents"]
+            statuses.update(documents.column("status").to_pylist())
+            inputs.extend(documents.select(["source", "sha256", "status", "reason"]).to_pylist())
+            progress(f"run: batch {number}/{n_batches}, {sum(statuses.values())} documents")
+        if not statuses.get("ok"):
+            raise PipelineError(f"no readable document among {sum(statuses.values())} "
+                                    "files; no table written")
+        sink.write_whole("traits", pio.to_table(traits.records(), schemas.TRAITS),
+                         schemas.TRAITS)
+        rows = sink.commit()
+    stages = {stage: {"seconds": round(seconds[stage], 3), **dict(sorted(counter.items()))}
+              for stage, counter in counts.items()}
+    return {"rows": rows, "stages": stages,
+            "wall_seconds": round(time.perf_counter() - started, 3), "inputs": inputs,
+            "by_status": dict(statuses)}
