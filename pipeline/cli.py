@@ -233,9 +233,11 @@ def _counts(counter: Counter) -> str:
 @click.option("--scheduler", default=None,
               help="Dask scheduler address (with --engine dask; default: a local cluster "
                    "of --jobs workers).")
+@click.option("--claims/--no-claims", default=True, show_default=True,
+              help="Extract claims and count traits (parses the claim sentences).")
 @handle_errors
 def run(input_dir: Path, output: Path, model_dir: Path, spam_threshold: float, jobs: int,
-        batch_size: int, engine: str, scheduler: str | None) -> None:
+        batch_size: int, engine: str, scheduler: str | None, claims: bool) -> None:
     """Run every stage on a folder of raw documents, in batches, on --jobs processes.
 
     Memory stays bounded (batches of --batch-size documents, written as they come); the
@@ -251,7 +253,7 @@ def run(input_dir: Path, output: Path, model_dir: Path, spam_threshold: float, j
     pio.list_raw_files(input_dir)
     pio.check_writable(output)
     settings = RunSettings(model_dir=model_dir, spam_threshold=spam_threshold,
-                           batch_size=batch_size, jobs=jobs)
+                           batch_size=batch_size, jobs=jobs, claims=claims)
     started = time.perf_counter()
     if engine == "dask":
         try:

@@ -22,11 +22,12 @@ class ModelPlugin(WorkerPlugin):
 
     name = "leadclaims-models"
 
-    def __init__(self, model_dir: Path, spam_threshold: float) -> None:
+    def __init__(self, model_dir: Path, spam_threshold: float, claims: bool) -> None:
         self.model_dir, self.spam_threshold = Path(model_dir).resolve(), spam_threshold
+        self.claims = claims
 
     def setup(self, worker: Any) -> None:
-        init_worker(self.model_dir, self.spam_threshold)
+        init_worker(self.model_dir, self.spam_threshold, self.claims)
 
 
 def run_dask(input_dir: Path, output: Path, settings: RunSettings, scheduler: str | None,
@@ -42,7 +43,8 @@ def run_dask(input_dir: Path, output: Path, settings: RunSettings, scheduler: st
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        client.register_plugin(ModelPlugin(settings.model_dir, settings.spam_threshold))
+        client.register_plugin(ModelPlugin(settings.model_dir, settings.spam_threshold,
+                                           settings.claims))
         window = 2 * max(1, len(client.scheduler_info()["workers"]))
 
         def results() -> Iterator[BatchResult]:

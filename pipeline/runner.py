@@ -39,8 +39,10 @@ class RunSettings:
 
     model_dir: Path
     spam_threshold: float = SpamSettings().threshold
-    batch_size: int = 200
+    batch_size: int = 100
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    claims: bool = True
+    """Also extract claims and count traits (the parser's work); off: stop after classify."""
 
 
 @dataclass
@@ -57,10 +59,10 @@ class BatchResult:
 class Worker:
     """A worker's loaded models: spaCy's sentence splitter and parser, the classifier."""
 
-    def __init__(self, model_dir: Path, spam_threshold: float) -> None:
+    def __init__(self, model_dir: Path, spam_threshold: float, claims: bool = True) -> None:
         self.classifier = pio.load_classifier(model_dir)
         self.splitter = pio.load_sentence_splitter()
-        self.parser = pio.load_parser()
+        self.parser = pio.load_parser() if claims else None
         self.clean_settings = CleanSettings(spam=SpamSettings(threshold=spam_threshold))
 
     def process(self, batch: Sequence[tuple[str, str]]) -> BatchResult:
@@ -84,10 +86,12 @@ class Worker:
         lap("split")
         sentences = classify_sentences(split, self.classifier)
         lap("classify")
-        claims = extract_claims(sentences, raw, self.parser)
         tally = TraitTally()
-        tally.add(claims, sentences, segments)
-        lap("claims")
+        claims = []
+        if self.parser is not None:
+            claims = extract_claims(sentences, raw, self.parser)
+            tally.add(claims, sentences, segments)
+            lap("claims")
         kept = [s for s in segments if s["status"] == "kept"]
         counts = {
             "ingest": Counter({"rows_in": len(batch), "rows_out": len(documents)})
@@ -98,25 +102,30 @@ class Worker:
             "split": Counter({"rows_in": len(kept), "rows_out": len(split)}),
             "classify": Counter({"rows_in": len(split), "rows_out": len(sentences)})
             + Counter(f"label:{r['label']}" for r in sentences),
-            "claims": Counter({"rows_in": len(sentences), "rows_out": len(claims)}),
         }
+        if self.parser is not None:
+            counts["claims"] = Counter({"rows_in": len(sentences), "rows_out": len(claims)})
         tables = {
             "documents": pio.to_table(documents, schemas.DOCUMENTS),
             "segments": pio.to_table(segments, schemas.SEGMENTS),
             "split": pio.to_table(split, schemas.SPLIT),
             "sentences": pio.to_table(sentences, schemas.SENTENCES),
-            "claims": pio.to_table(claims, schemas.CLAIMS),
         }
+        if self.parser is not None:
+            tables["claims"] = pio.to_table(claims, schemas.CLAIMS)
         return BatchResult(tables, seconds, tally, counts)
 
 
 _WORKER: Worker | None = None
 
 
-def init_worker(model_dir: Path, spam_threshold: float) -> None:
+def init_worker(model_dir: Path, spam_threshold: float, claims: bool = True) -> None:
     """Load the models of this process once (a process pool's initializer)."""
+    # One thread per worker process: the processes are the parallelism.
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
     global _WORKER
-    _WORKER = Worker(model_dir, spam_threshold)
+    _WORKER = Worker(model_dir, spam_threshold, claims)
 
 
 def process_batch(batch: Sequence[tuple[str, str]]) -> BatchResult:
@@ -138,13 +147,14 @@ def run_local(input_dir: Path, output: Path, settings: RunSettings,
     """Run on this machine with ``settings.jobs`` worker processes (1: in this process)."""
     work = batches(input_dir, settings.batch_size)
     if settings.jobs <= 1:
-        init_worker(settings.model_dir, settings.spam_threshold)
+        init_worker(settings.model_dir, settings.spam_threshold, settings.claims)
         return _collect(map(process_batch, work), len(work), output, settings, progress)
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
     with context.Pool(settings.jobs, initializer=init_worker,
-                      initargs=(settings.model_dir, settings.spam_threshold)) as pool:
+                      initargs=(settings.model_dir, settings.spam_threshold,
+                                settings.claims)) as pool:
         return _collect(pool.imap(process_batch, work), len(work), output, settings, progress)
 
 
@@ -157,7 +167,8 @@ def _collect(results: Iterator[BatchResult], n_batches: int, output: Path,
     statuses: Counter[str] = Counter()
     traits = TraitTally()
     inputs = []
-    with pio.TableSink(output, {name: schemas.TABLES[name] for name in BATCH_TABLES}) as sink:
+    names = [name for name in BATCH_TABLES if settings.claims or name != "claims"]
+    with pio.TableSink(output, {name: schemas.TABLES[name] for name in names}) as sink:
         for number, result in enumerate(results, start=1):
             sink.write(result.tables)
             seconds.update(result.seconds)
@@ -171,8 +182,9 @@ def _collect(results: Iterator[BatchResult], n_batches: int, output: Path,
         if not statuses.get("ok"):
             raise PipelineError(f"no readable document among {sum(statuses.values())} "
                                     "files; no table written")
-        sink.write_whole("traits", pio.to_table(traits.records(), schemas.TRAITS),
-                         schemas.TRAITS)
+        if settings.claims:
+            sink.write_whole("traits", pio.to_table(traits.records(), schemas.TRAITS),
+                             schemas.TRAITS)
         rows = sink.commit()
     stages = {stage: {"seconds": round(seconds[stage], 3), **dict(sorted(counter.items()))}
               for stage, counter in counts.items()}

@@ -70,3 +70,12 @@ def test_an_empty_batch_of_bad_files_is_fine(tmp_path):
     run(tmp_path / "in", tmp_path / "out", "--jobs", "1")
     docs = pq.read_table(tmp_path / "out" / "documents.parquet").to_pylist()
     assert [d["status"] for d in docs] == ["ok", "empty"]
+
+
+def test_no_claims_stops_after_classification(tmp_path):
+    result = CliRunner().invoke(cli, ["run", "--input", str(SEEDS), "--output",
+                                      str(tmp_path), "--model", str(MODELS), "--no-claims"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.glob("*.parquet")) == [
+        "documents.parquet", "segments.parquet", "sentences.parquet", "split.parquet"]
+    assert CliRunner().invoke(cli, ["verify", str(tmp_path)]).exit_code == 0
