@@ -83,6 +83,21 @@ def model_option(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="Folder holding model.json and card.json.")(func)
 
 
+def documents_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--documents", required=True, type=click.Path(path_type=Path),
+                        help="documents.parquet from 'ingest'.")(func)
+
+
+def segments_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--segments", required=True, type=click.Path(path_type=Path),
+                        help="segments.parquet from 'clean'.")(func)
+
+
+def input_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--input", "input_dir", required=True, type=click.Path(path_type=Path),
+                        help="Folder of raw .txt documents.")(func)
+
+
 def spam_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--spam-threshold", type=click.FloatRange(0.0, 1.0),
                         default=SpamSettings().threshold, show_default=True,
@@ -217,8 +232,7 @@ def _counts(counter: Counter) -> str:
 # Commands.
 
 @cli.command()
-@click.option("--input", "input_dir", required=True, type=click.Path(path_type=Path),
-              help="Folder of raw .txt documents.")
+@input_dir_option
 @click.option("--output", required=True, type=click.Path(path_type=Path),
               help="Folder for the tables (documents, segments, split, sentences, claims, "
                    "traits).")
@@ -281,8 +295,7 @@ def run(input_dir: Path, output: Path, model_dir: Path, spam_threshold: float, j
 
 
 @cli.command()
-@click.option("--input", "input_dir", required=True, type=click.Path(path_type=Path),
-              help="Folder of raw .txt documents.")
+@input_dir_option
 @click.option("--output", required=True, type=click.Path(path_type=Path),
               help="documents.parquet to write.")
 @handle_errors
@@ -297,8 +310,7 @@ def ingest(input_dir: Path, output: Path) -> None:
 
 
 @cli.command()
-@click.option("--documents", required=True, type=click.Path(path_type=Path),
-              help="documents.parquet from 'ingest'.")
+@documents_option
 @click.option("--output", required=True, type=click.Path(path_type=Path),
               help="segments.parquet to write.")
 @spam_option
@@ -315,10 +327,8 @@ def clean(documents: Path, output: Path, spam_threshold: float) -> None:
 
 
 @cli.command()
-@click.option("--documents", required=True, type=click.Path(path_type=Path),
-              help="documents.parquet from 'ingest'.")
-@click.option("--segments", required=True, type=click.Path(path_type=Path),
-              help="segments.parquet from 'clean'.")
+@documents_option
+@segments_option
 @click.option("--output", required=True, type=click.Path(path_type=Path),
               help="split.parquet to write.")
 @handle_errors
@@ -352,10 +362,8 @@ def classify(split_path: Path, output: Path, model_dir: Path) -> None:
 
 
 @cli.command()
-@click.option("--documents", required=True, type=click.Path(path_type=Path),
-              help="documents.parquet from 'ingest'.")
-@click.option("--segments", required=True, type=click.Path(path_type=Path),
-              help="segments.parquet from 'clean'.")
+@documents_option
+@segments_option
 @click.option("--sentences", required=True, type=click.Path(path_type=Path),
               help="sentences.parquet from 'classify'.")
 @click.option("--output", required=True, type=click.Path(path_type=Path),
