@@ -28,6 +28,21 @@ complements, without subject, modal and negation. ``negated``: a "not"/"never" o
 the main clause's predicate is used (below "I think that ..."), and failing that (or when it is
 a single word after a pronoun) the whole sentence.
 
+**Predicate heads.** A ``spacy.matcher.DependencyMatcher`` (built once per vocabulary) holds
+declarative patterns for the constructions above, each anchored on a subject that is a role word
+(leader(s), leadership, manager(s), management, managerial, leading, managing) and requiring
+the predicate after it, so questions ("Should leaders ...?") do not match: ``copula`` ("X is
+Y", attribute/complement), ``copula_about`` ("X is (not) about Y", prepositional complement),
+``more_to_do_with`` ("X has more/nothing to do with Y"), ``modal`` ("X will/should/can/must Y",
+the modal after the subject) and ``linking`` ("X means/involves/requires Y"). Negation is not
+part of a pattern (it is read off the head), so the negated forms match too. ``predicate_matches``
+lists them; their predicate nodes are the clause heads, and "has more to do with"'s "with" node
+gives Y. Hand-written tree walking remains only where a pattern cannot express it: conjoined
+predicates that share the subject (any depth of coordination, and verbs conjoined to a
+copula's complement), and, as fallback, clause heads whose subject is not a role word (a
+relative pronoun, "leadership skills", "Managing people", an authority noun, "this", "as
+managers, we") or whose predicate is none of the constructions ("Leaders inspire people").
+
 **Relationship claims.** One per relationship sentence, role ``both``, first in the sentence.
 If the sentence gives traits of both roles side by side (clauses with a role subject whose
 predicate names no other role: "Managers plan budgets; leaders set direction", "While
@@ -86,7 +101,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.language import Language
+from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Token
+from spacy.vocab import Vocab
 
 from pipeline.text import VisibleText, visible_text
 
@@ -539,6 +556,120 @@ def _has_neg(tok: Token) -> bool:
 
 
 # ---------------------------------------------------------------------------------------
+# Predicate constructions (DependencyMatcher)
+
+_POS_VERBAL = {"IN": ["AUX", "VERB"]}
+_NOT_AUX = {"NOT_IN": ["aux", "auxpass"]}
+
+
+def _role_subject() -> dict[str, Any]:
+    """The anchor: a subject that is a role word."""
+    return {"RIGHT_ID": "subject", "RIGHT_ATTRS": {
+        "DEP": {"IN": sorted(_SUBJECT_DEPS)}, "LOWER": {"IN": sorted({*_ROLE_NOUNS, *_GERUNDS})}}}
+
+
+def _predicate(attrs: dict[str, Any]) -> dict[str, Any]:
+    """The predicate: the head of the subject, after it (not a question)."""
+    return {"LEFT_ID": "subject", "REL_OP": "<++", "RIGHT_ID": "predicate",
+            "RIGHT_ATTRS": {"DEP": _NOT_AUX, **attrs}}
+
+
+def _node(left: str, op: str, right: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    return {"LEFT_ID": left, "REL_OP": op, "RIGHT_ID": right, "RIGHT_ATTRS": attrs}
+
+
+_BE_ATTRS: tuple[dict[str, Any], ...] = (
+    {"LEMMA": "be", "POS": _POS_VERBAL},
+    {"LOWER": {"IN": sorted(_BE_FORMS)}, "POS": _POS_VERBAL},
+)
+_PREDICATE_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
+    # "Leadership is (not) a skill", "Managers are organised", "leader = director"
+    "copula": [
+        [_role_subject(), _predicate(be),
+         _node("predicate", ">++", "complement", {"DEP": {"IN": ["attr", "acomp", "oprd"]}})]
+        for be in (*_BE_ATTRS, {"ORTH": "="}, {"POS": {"IN": ["SYM", "X"]}})
+    ],
+    # "Leadership is (not / all) about setting direction": the prepositional complement
+    "copula_about": [
+        [_role_subject(), _predicate(be),
+         _node("predicate", ">++", "complement", {"DEP": "prep", "LOWER": "about"}),
+         _node("complement", ">", "object", {"DEP": {"IN": ["pobj", "pcomp"]}})]
+        for be in _BE_ATTRS
+    ],
+    # "Management has more / nothing / little to do with Y"
+    "more_to_do_with": [[
+        _role_subject(), _predicate({"LEMMA": "have"}),
+        _node("predicate", ">", "amount", {"DEP": "dobj"}),
+        _node("amount", ">", "do", {"LEMMA": "do"}),
+        _node("do", ">", "with", {"LOWER": "with"}),
+        _node("with", ">", "object", {"DEP": {"IN": ["pobj", "pcomp"]}}),
+    ]],
+    # "Leaders will / should / can't / must (not) Y": the modal after the subject
+    "modal": [[
+        _role_subject(), _predicate({"POS": _POS_VERBAL}),
+        _node("subject", "$++", "modal", {"DEP": "aux", "TAG": "MD"}),
+    ]],
+    # "Leadership means / involves / requires Y"
+    "linking": [[
+        _role_subject(),
+        _predicate({"LEMMA": {"IN": sorted(_LINKING_VERBS - {"be"})}, "POS": _POS_VERBAL}),
+        _node("predicate", ">++", "complement",
+              {"DEP": {"IN": ["dobj", "xcomp", "ccomp", "attr", "oprd"]}}),
+    ]],
+}
+_NODE_NAMES: dict[str, tuple[str, ...]] = {
+    label: tuple(node["RIGHT_ID"] for node in patterns[0])
+    for label, patterns in _PREDICATE_PATTERNS.items()
+}
+_MATCHERS: dict[int, tuple[Vocab, DependencyMatcher]] = {}
+_MATCHES_KEY = "leadclaims.predicate_matches"
+
+
+@dataclass(frozen=True)
+class PredicateMatch:
+    """One match of a predicate construction: its name, the role-word subject (the anchor),
+    the predicate head and every named node of the pattern."""
+
+    construction: str
+    subject: Token
+    head: Token
+    nodes: Mapping[str, Token]
+
+
+def _predicate_matcher(vocab: Vocab) -> DependencyMatcher:
+    """The matcher of ``_PREDICATE_PATTERNS``, built once per vocabulary (so once per
+    ``Language``) and kept with it."""
+    cached = _MATCHERS.get(id(vocab))
+    if cached is None or cached[0] is not vocab:
+        matcher = DependencyMatcher(vocab)
+        for label, patterns in _PREDICATE_PATTERNS.items():
+            matcher.add(label, patterns)
+        cached = _MATCHERS[id(vocab)] = (vocab, matcher)
+    return cached[1]
+
+
+def predicate_matches(doc: Doc) -> list[PredicateMatch]:
+    """Predicate constructions of a parsed sentence, in text order of (head, construction);
+    computed once per ``Doc``."""
+    found = doc.user_data.get(_MATCHES_KEY)
+    if found is not None:
+        return found
+    matcher = _predicate_matcher(doc.vocab)
+    seen: set[tuple[str, tuple[int, ...]]] = set()
+    found = []
+    for match_id, token_ids in matcher(doc):
+        label = doc.vocab.strings[match_id]
+        if (label, tuple(token_ids)) in seen:  # the same nodes through two "be" variants
+            continue
+        seen.add((label, tuple(token_ids)))
+        nodes = {name: doc[i] for name, i in zip(_NODE_NAMES[label], token_ids, strict=True)}
+        found.append(PredicateMatch(label, nodes["subject"], nodes["predicate"], nodes))
+    found.sort(key=lambda m: (m.head.i, m.construction, m.subject.i))
+    doc.user_data[_MATCHES_KEY] = found
+    return found
+
+
+# ---------------------------------------------------------------------------------------
 # Claims of one sentence
 
 
@@ -668,9 +799,14 @@ def _as_role(head: Token) -> str | None:
 
 
 def _clause_heads(doc: Doc) -> Iterator[Token]:
-    for tok in doc:
-        if _own_subjects(tok) and tok.dep_ not in ("aux", "auxpass"):
-            yield tok
+    """Heads of clauses with a subject, in text order: the predicate nodes of the matcher's
+    patterns, then (fallback, by hand) any other non-auxiliary token with a subject of its
+    own (a subject that is no role word, or a predicate none of the patterns covers)."""
+    heads = {m.head.i for m in predicate_matches(doc)}
+    heads.update(tok.i for tok in doc if tok.i not in heads and _own_subjects(tok)
+                 and tok.dep_ not in ("aux", "auxpass"))
+    for i in sorted(heads):
+        yield doc[i]
 
 
 def _role_predicates(doc: Doc, role: str) -> tuple[list[_Predicate], bool]:
@@ -841,9 +977,15 @@ def _one_predicate(pred: Token, skip: set[int]) -> tuple[int, int]:
 
 
 def _to_do_with(pred: Token) -> tuple[int, int] | None:
-    """"has more to do with Y": the span of Y."""
+    """"has more to do with Y": the span of Y, from the ``more_to_do_with`` match at ``pred``,
+    or by hand for a head the patterns do not reach (a conjunct, a subject that is no role
+    word)."""
     if _lemma(pred) != "have":
         return None
+    for match in predicate_matches(pred.doc):
+        if match.head == pred and match.construction == "more_to_do_with":
+            objs = [g for g in match.nodes["with"].children if g.dep_ in ("pobj", "pcomp")]
+            return (objs[0].left_edge.i, objs[-1].right_edge.i)
     for obj in pred.children:
         if obj.dep_ != "dobj":
             continue

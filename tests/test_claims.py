@@ -10,8 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import claims as claims_module
 from pipeline import io as pio
-from pipeline.claims import ClaimRecord, TraitRecord, TraitTally, build_traits, extract_claims
+from pipeline.claims import (
+    ClaimRecord,
+    TraitRecord,
+    TraitTally,
+    build_traits,
+    extract_claims,
+    predicate_matches,
+)
 from pipeline.schemas import CLAIM_KINDS, CLAIM_ROLES, CLAIMS, RELATIONS, TRAITS
 from pipeline.text import fold, strip_markup
 
@@ -239,6 +247,64 @@ def test_trait_patterns(parser, text, label, role, phrase, negated):
     claims = claims_of(parser, text, label)
     assert [(c.kind, c.role, c.phrase, c.negated) for c in claims] == [
         ("trait", role, phrase, negated)]
+
+
+@pytest.mark.parametrize(("text", "construction", "subject", "head", "node", "phrase",
+                          "negated"), [
+    ("Leadership is a mindset.", "copula", "Leadership", "is", "complement", "a mindset",
+     False),
+    ("Good managers are not bossy.", "copula", "managers", "are", "complement", "bossy", True),
+    ("Leadership is about setting direction.", "copula_about", "Leadership", "is", "object",
+     "about setting direction", False),
+    ("Leadership is not about titles.", "copula_about", "Leadership", "is", "object",
+     "about titles", True),
+    ("Management has more to do with keeping the wheels turning.", "more_to_do_with",
+     "Management", "has", "object", "keeping the wheels turning", False),
+    ("Management has nothing to do with titles.", "more_to_do_with", "Management", "has",
+     "object", "titles", True),
+    ("Leaders will inspire their teams.", "modal", "Leaders", "inspire", "modal",
+     "inspire their teams", False),
+    ("A manager should plan the work.", "modal", "manager", "plan", "modal", "plan the work",
+     False),
+    ("Managers can't ignore the budget.", "modal", "Managers", "ignore", "modal",
+     "ignore the budget", True),
+    ("Leaders must never lie.", "modal", "Leaders", "lie", "modal", "lie", True),
+    ("Leadership means setting a vision.", "linking", "Leadership", "means", "complement",
+     "setting a vision", False),
+    ("Leadership involves coaching.", "linking", "Leadership", "involves", "complement",
+     "coaching", False),
+    ("Management does not require charisma.", "linking", "Management", "require",
+     "complement", "charisma", True),
+])
+def test_predicate_patterns_fire(parser, text, construction, subject, head, node, phrase,
+                                 negated):
+    doc = parser(text)
+    found = [m for m in predicate_matches(doc) if m.construction == construction]
+    assert [(m.subject.text, m.head.text) for m in found] == [(subject, head)]
+    assert node in found[0].nodes and found[0].nodes[node].i > found[0].subject.i
+    label = MANAGE if subject.lower().startswith("manag") else LEAD
+    assert [(c.phrase, c.negated) for c in claims_of(parser, text, label)] == [
+        (phrase, negated)]
+
+
+@pytest.mark.parametrize("text", [
+    "Poor planning will lead to higher costs.",  # no role word as subject
+    "Should leaders micromanage?",  # a question: the modal before the subject
+    "Is leadership about vision?",
+    "My manager was on leave.",  # "on", not "about"
+    "We asked what leaders do.",
+    "The team respects its managers.",  # the role word is not the subject
+])
+def test_predicate_patterns_do_not_fire(parser, text):
+    assert predicate_matches(parser(text)) == []
+
+
+def test_the_predicate_matcher_is_built_once_per_vocab(parser):
+    matcher = claims_module._predicate_matcher(parser.vocab)
+    assert claims_module._predicate_matcher(parser.vocab) is matcher
+    doc = parser("Leaders will listen.")
+    assert predicate_matches(doc) is predicate_matches(doc)  # once per Doc too
+    assert claims_module._predicate_matcher(doc.vocab) is matcher
 
 
 def test_a_trait_sentence_always_yields_a_claim(parser):
