@@ -28,7 +28,6 @@ from pipeline.io import SPACY_MODEL, load_sentence_splitter  # noqa: E402
 from pipeline.split import split_segments  # noqa: E402
 
 
-
 def candidates() -> dict[str, spacy.language.Language]:
     """senter alone (what the pipeline uses), the dependency parser, the rule sentencizer."""
     parser = spacy.load(SPACY_MODEL, exclude=["ner", "senter", "lemmatizer", "attribute_ruler"])
