@@ -15,7 +15,8 @@ MODEL_DIR ?= models
 LABELS ?= labels/seeds.csv labels/corpus.csv labels/corpus_extra.csv
 HELDOUT ?= labels/heldout.csv
 
-INPUT_FILES := $(shell find $(INPUT) -type f -name '*.txt' 2>/dev/null)
+INPUT_FILES := $(shell find $(INPUT) -type f \( -name '*.txt' -o -name '*.htm*' \
+	-o -name '*.jsonl' -o -name '*.jsonl.gz' -o -name '*.parquet' \) 2>/dev/null)
 COMMON := pipeline/io.py pipeline/schemas.py pipeline/text.py pipeline/cli.py
 
 .PHONY: pipeline setup test lint train clean-outputs
@@ -34,6 +35,7 @@ $(STAMP): pyproject.toml constraints.txt requirements/model.txt
 	touch $@
 
 $(OUT)/documents.parquet: $(INPUT) $(INPUT_FILES) pipeline/ingest.py pipeline/clean.py \
+		pipeline/html.py \
 		$(COMMON) | $(STAMP)
 	$(LC) ingest --input $(INPUT) --output $@
 

@@ -2,19 +2,19 @@
 
 Each batch is one task; each worker process loads the models once (a worker plugin). At most
 two batches per worker are in flight, so the driver's memory stays bounded, and results are
-written in batch order, so the tables are the same bytes as a local run's. Workers read the
-input files by path: on a cluster, the input folder must be on storage every worker sees.
+written in batch order, so the tables are the same bytes as a local run's. The driver reads
+the input and sends each batch's pages with its task, so workers need no shared storage.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from dask.distributed import Client, LocalCluster, WorkerPlugin
 
-from pipeline.runner import BatchResult, RunSettings, _collect, batches, init_worker, process_batch
+from pipeline.runner import RunSettings, _collect, batches, in_order, init_worker
 
 
 class ModelPlugin(WorkerPlugin):
@@ -47,16 +47,10 @@ def run_dask(input_dir: Path, output: Path, settings: RunSettings, scheduler: st
                                            settings.claims))
         window = 2 * max(1, len(client.scheduler_info()["workers"]))
 
-        def results() -> Iterator[BatchResult]:
-            pending = []
-            for batch in work:
-                pending.append(client.submit(process_batch, batch, pure=False))
-                if len(pending) >= window:
-                    yield pending.pop(0).result()
-            for future in pending:
-                yield future.result()
+        def submit(function: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+            return client.submit(function, *args, pure=False)
 
-        return _collect(results(), len(work), output, settings, progress)
+        return _collect(in_order(submit, work, window), output, settings, progress)
     finally:
         client.close()
         if cluster is not None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pipeline.clean import CleanSettings, find_title, page_verdict
+from pipeline.html import page_from_html
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,12 @@ class RawFile:
     source: str
     data: bytes
     error: str | None = None
-    """Why the file could not be read, if it could not."""
+    """Why the file or record could not be read, if it could not."""
+    format: str = "txt"
+    """txt, html, or, for a record of a crawl dump, jsonl or parquet."""
+    record_id: str | None = None
+    url: str | None = None
+    date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,10 @@ class DocumentRecord:
 
     doc_id: str
     source: str
+    format: str
+    record_id: str | None
+    url: str | None
+    date: str | None
     title: str | None
     n_chars: int
     sha256: str
@@ -108,6 +118,11 @@ def ingest_document(raw: RawFile, settings: CleanSettings | None = None) -> Docu
     text, encoding, problem = decode_bytes(raw.data)
     if raw.error is not None:
         text, encoding, problem = None, None, raw.error
+    url, date, title = raw.url, raw.date, None
+    if text is not None and raw.format == "html" and text.strip():
+        page = page_from_html(text)
+        text, title = page.text, page.title
+        url, date = page.url or url, page.date or date
     if text is None:
         status, reason, text = "quarantined", problem, ""
     elif not text.strip():
@@ -117,7 +132,11 @@ def ingest_document(raw: RawFile, settings: CleanSettings | None = None) -> Docu
     return DocumentRecord(
         doc_id=doc_id_for(raw.source),
         source=raw.source,
-        title=find_title(text) if status == "ok" else None,
+        format=raw.format,
+        record_id=raw.record_id,
+        url=url,
+        date=date,
+        title=(title or find_title(text)) if status == "ok" else None,
         n_chars=len(text),
         sha256=digest,
         encoding=encoding,

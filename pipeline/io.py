@@ -25,39 +25,119 @@ import pyarrow.parquet as pq
 from pipeline.errors import PipelineError
 from pipeline.ingest import RawFile
 
-RAW_SUFFIXES = (".txt",)
+RAW_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz", ".parquet")
+"""File types read as input: plain-text pages, saved HTML pages, crawl dumps."""
 
 
-def list_raw_files(input_dir: Path) -> list[Path]:
-    """Every raw document under ``input_dir``, sorted by relative path.
+def _suffix(path: Path) -> str | None:
+    name = path.name.lower()
+    return next((suffix for suffix in RAW_SUFFIXES if name.endswith(suffix)), None)
 
-    Raises PipelineError if the folder does not exist or holds no raw document.
+
+def list_raw_files(input_path: Path) -> list[Path]:
+    """Every input file under ``input_path`` (a folder, or one file), sorted by path.
+
+    Raises PipelineError if the path does not exist or holds no input file.
     """
-    input_dir = Path(input_dir)
-    if not input_dir.is_dir():
-        raise PipelineError(f"{input_dir}: input folder does not exist")
-    paths = sorted(
-        p for p in input_dir.rglob("*") if p.is_file() and p.suffix.lower() in RAW_SUFFIXES
-    )
+    input_path = Path(input_path)
+    if input_path.is_file():
+        if _suffix(input_path) is None:
+            raise PipelineError(f"{input_path}: not an input file type "
+                                f"({', '.join(RAW_SUFFIXES)})")
+        return [input_path]
+    if not input_path.is_dir():
+        raise PipelineError(f"{input_path}: input folder does not exist")
+    paths = sorted(p for p in input_path.rglob("*") if p.is_file() and _suffix(p) is not None)
     if not paths:
         raise PipelineError(
-            f"{input_dir}: no raw documents ({', '.join(RAW_SUFFIXES)} files) in the folder"
+            f"{input_path}: no raw documents ({', '.join(RAW_SUFFIXES)} files) in the folder"
         )
     return paths
 
 
 def read_raw_file(path: Path, source: str) -> RawFile:
-    """One raw document's bytes; a file that cannot be read comes back with its error."""
+    """One page's bytes (.txt or .html); a file that cannot be read comes back with its
+    error."""
+    fmt = "html" if _suffix(Path(path)) in (".html", ".htm") else "txt"
     try:
-        return RawFile(source=source, data=Path(path).read_bytes())
+        return RawFile(source=source, data=Path(path).read_bytes(), format=fmt)
     except OSError as exc:  # one unreadable file must not stop the others
-        return RawFile(source=source, data=b"", error=f"cannot read: {exc.strerror or exc}")
+        return RawFile(source=source, data=b"", format=fmt,
+                       error=f"cannot read: {exc.strerror or exc}")
 
 
-def iter_raw_files(input_dir: Path) -> Iterator[RawFile]:
-    """Yield every raw document under ``input_dir`` (see ``list_raw_files``) with its bytes."""
-    for path in list_raw_files(input_dir):
-        yield read_raw_file(path, path.relative_to(input_dir).as_posix())
+def iter_raw_files(input_path: Path) -> Iterator[RawFile]:
+    """Yield every page under ``input_path``: one per .txt/.html file, one per record of a
+    .jsonl, .jsonl.gz or .parquet crawl dump (streamed, never a whole dump in memory)."""
+    input_path = Path(input_path)
+    base = input_path.parent if input_path.is_file() else input_path
+    for path in list_raw_files(input_path):
+        source = path.relative_to(base).as_posix()
+        suffix = _suffix(path)
+        if suffix in (".jsonl", ".jsonl.gz"):
+            yield from _jsonl_records(path, source)
+        elif suffix == ".parquet":
+            yield from _parquet_records(path, source)
+        else:
+            yield read_raw_file(path, source)
+
+
+def _dump_record(source: str, fmt: str, record: Mapping[str, Any]) -> RawFile:
+    text = record.get("text")
+    if not isinstance(text, str):
+        return RawFile(source=source, data=b"", format=fmt,
+                       error="no 'text' string in the record")
+
+    def optional(key: str) -> str | None:
+        value = record.get(key)
+        return None if value is None or value == "" else str(value)
+
+    return RawFile(source=source, data=text.encode("utf-8"), format=fmt,
+                   record_id=optional("id"), url=optional("url"), date=optional("timestamp"))
+
+
+def _jsonl_records(path: Path, source: str) -> Iterator[RawFile]:
+    import gzip
+
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                where = f"{source}:{number}"
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield RawFile(source=where, data=b"", format="jsonl",
+                                  error=f"line {number}: not valid JSON ({exc.msg})")
+                    continue
+                if not isinstance(record, dict):
+                    yield RawFile(source=where, data=b"", format="jsonl",
+                                  error=f"line {number}: not a JSON object")
+                    continue
+                yield _dump_record(where, "jsonl", record)
+    except (OSError, EOFError) as exc:  # a truncated gzip, an unreadable file
+        yield RawFile(source=source, data=b"", format="jsonl",
+                      error=f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+
+
+def _parquet_records(path: Path, source: str) -> Iterator[RawFile]:
+    try:
+        dump = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        yield RawFile(source=source, data=b"", format="parquet",
+                      error=f"not a readable Parquet file ({exc})")
+        return
+    if "text" not in dump.schema_arrow.names:
+        yield RawFile(source=source, data=b"", format="parquet", error="no 'text' column")
+        return
+    columns = [c for c in ("text", "id", "url", "timestamp") if c in dump.schema_arrow.names]
+    row = 0
+    for batch in dump.iter_batches(batch_size=1024, columns=columns):
+        for record in batch.to_pylist():
+            row += 1
+            yield _dump_record(f"{source}:{row}", "parquet", record)
 
 
 def _rows(records: Iterable[Any]) -> list[Mapping[str, Any]]:

@@ -25,7 +25,7 @@ from pipeline.claims import TraitTally, extract_claims
 from pipeline.classify import classify_sentences
 from pipeline.clean import CleanSettings, clean_documents
 from pipeline.errors import PipelineError
-from pipeline.ingest import ingest_documents
+from pipeline.ingest import RawFile, ingest_documents
 from pipeline.spam import SpamSettings
 from pipeline.split import split_segments
 
@@ -65,8 +65,8 @@ class Worker:
         self.parser = pio.load_parser() if claims else None
         self.clean_settings = CleanSettings(spam=SpamSettings(threshold=spam_threshold))
 
-    def process(self, batch: Sequence[tuple[str, str]]) -> BatchResult:
-        """Run every stage on a batch of ``(source, path)`` pages."""
+    def process(self, batch: Sequence[RawFile]) -> BatchResult:
+        """Run every stage on a batch of raw pages."""
         seconds: dict[str, float] = {}
         tick = time.perf_counter()
 
@@ -76,8 +76,7 @@ class Worker:
             seconds[stage] = now - tick
             tick = now
 
-        documents = list(ingest_documents((pio.read_raw_file(Path(path), source)
-                                           for source, path in batch), self.clean_settings))
+        documents = list(ingest_documents(batch, self.clean_settings))
         lap("ingest")
         raw = {d.doc_id: d.text for d in documents if d.status == "ok"}
         segments = [asdict(s) for s in clean_documents(raw.items(), self.clean_settings)]
@@ -128,38 +127,64 @@ def init_worker(model_dir: Path, spam_threshold: float, claims: bool = True) -> 
     _WORKER = Worker(model_dir, spam_threshold, claims)
 
 
-def process_batch(batch: Sequence[tuple[str, str]]) -> BatchResult:
+def process_batch(batch: Sequence[RawFile]) -> BatchResult:
     """Process a batch with this process's worker (see ``init_worker``)."""
     if _WORKER is None:
         raise RuntimeError("init_worker was not called in this process")
     return _WORKER.process(batch)
 
 
-def batches(input_dir: Path, batch_size: int) -> list[list[tuple[str, str]]]:
-    """The input's pages as ``(source, path)`` pairs, cut into batches, in sorted order."""
-    paths = pio.list_raw_files(input_dir)
-    pairs = [(p.relative_to(input_dir).as_posix(), str(p)) for p in paths]
-    return [pairs[i : i + batch_size] for i in range(0, len(pairs), batch_size)]
+def batches(input_path: Path, batch_size: int) -> Iterator[list[RawFile]]:
+    """The input's pages (files, and records of crawl dumps) in order, in batches."""
+    batch: list[RawFile] = []
+    for raw in pio.iter_raw_files(input_path):
+        batch.append(raw)
+        if len(batch) == batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
-def run_local(input_dir: Path, output: Path, settings: RunSettings,
+def run_local(input_path: Path, output: Path, settings: RunSettings,
               progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """Run on this machine with ``settings.jobs`` worker processes (1: in this process)."""
-    work = batches(input_dir, settings.batch_size)
+    work = batches(input_path, settings.batch_size)
     if settings.jobs <= 1:
         init_worker(settings.model_dir, settings.spam_threshold, settings.claims)
-        return _collect(map(process_batch, work), len(work), output, settings, progress)
+        return _collect(map(process_batch, work), output, settings, progress)
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
     with context.Pool(settings.jobs, initializer=init_worker,
                       initargs=(settings.model_dir, settings.spam_threshold,
                                 settings.claims)) as pool:
-        return _collect(pool.imap(process_batch, work), len(work), output, settings, progress)
+        return _collect(in_order(pool.apply_async, work, 2 * settings.jobs), output, settings,
+                        progress)
 
 
-def _collect(results: Iterator[BatchResult], n_batches: int, output: Path,
-             settings: RunSettings, progress: Callable[[str], None]) -> dict[str, Any]:
+def in_order(submit: Callable[..., Any], work: Iterator[list[RawFile]], window: int
+             ) -> Iterator[BatchResult]:
+    """Submit batches with at most ``window`` in flight; yield their results in order.
+
+    ``submit(function, args)`` returns something with ``get()`` or ``result()``. Reading the
+    input only as fast as results come back keeps the driver's memory bounded.
+    """
+    pending: list[Any] = []
+
+    def result(handle: Any) -> BatchResult:
+        return handle.get() if hasattr(handle, "get") else handle.result()
+
+    for batch in work:
+        pending.append(submit(process_batch, (batch,)))
+        if len(pending) >= window:
+            yield result(pending.pop(0))
+    for handle in pending:
+        yield result(handle)
+
+
+def _collect(results: Iterator[BatchResult], output: Path, settings: RunSettings,
+             progress: Callable[[str], None]) -> dict[str, Any]:
     """Append each batch's tables to the output tables, in order; tally traits; commit."""
     started = time.perf_counter()
     seconds: Counter[str] = Counter()
@@ -178,7 +203,7 @@ def _collect(results: Iterator[BatchResult], n_batches: int, output: Path,
             documents = result.tables["documents"]
             statuses.update(documents.column("status").to_pylist())
             inputs.extend(documents.select(["source", "sha256", "status", "reason"]).to_pylist())
-            progress(f"run: batch {number}/{n_batches}, {sum(statuses.values())} documents")
+            progress(f"run: batch {number}, {sum(statuses.values())} documents")
         if not statuses.get("ok"):
             raise PipelineError(f"no readable document among {sum(statuses.values())} "
                                     "files; no table written")

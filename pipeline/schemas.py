@@ -32,7 +32,15 @@ def _field(name: str, type_: pa.DataType, description: str, nullable: bool = Fal
 DOCUMENTS = pa.schema(
     [
         _field("doc_id", pa.string(), "Stable id: a hash of the source path."),
-        _field("source", pa.string(), "File name relative to the input folder."),
+        _field("source", pa.string(), "File name relative to the input folder; for a record of "
+               "a .jsonl or .parquet file, the file, a colon and the line or row (from 1)."),
+        _field("format", pa.string(), "txt, html, jsonl or parquet."),
+        _field("record_id", pa.string(), "The record's own id in a crawl dump, if it has one.",
+               nullable=True),
+        _field("url", pa.string(), "The page's URL (canonical link or og:url in HTML; the "
+               "record's url in a dump).", nullable=True),
+        _field("date", pa.string(), "The page's date (HTML metadata; the record's timestamp).",
+               nullable=True),
         _field("title", pa.string(), "The page's title, where one was found.", nullable=True),
         _field("n_chars", pa.int64(), "Characters in the decoded text."),
         _field("sha256", pa.string(), "SHA-256 of the raw bytes of the file."),
@@ -142,3 +150,20 @@ TABLES: dict[str, pa.Schema] = {
     "traits": TRAITS,
 }
 """Every table the pipeline writes, by name; the file is ``<name>.parquet``."""
+
+
+def markdown_tables() -> str:
+    """Every table's columns as Markdown, for the README (``python -m pipeline.schemas``)."""
+    parts = []
+    for name, schema in TABLES.items():
+        parts += [f"### `{name}.parquet`", "", "| column | type | meaning |", "|---|---|---|"]
+        for field in schema:
+            nullable = " (nullable)" if field.nullable else ""
+            description = field.metadata[b"description"].decode()
+            parts.append(f"| `{field.name}` | {field.type}{nullable} | {description} |")
+        parts.append("")
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    print(markdown_tables())

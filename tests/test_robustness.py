@@ -127,7 +127,7 @@ def test_a_table_of_an_older_schema_is_refused_with_the_column(tmp_path):
     result = CliRunner().invoke(cli, ["clean", "--documents", str(tmp_path / "documents.parquet"),
                                       "--output", str(tmp_path / "segments.parquet")])
     assert result.exit_code == 2
-    assert "column 'encoding' is missing" in result.output
+    assert "column 'format' is missing" in result.output
     assert not (tmp_path / "segments.parquet").exists()
 
 
