@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml constraints.txt requirements/model.txt
 	touch $@
 
 $(OUT)/documents.parquet: $(INPUT) $(INPUT_FILES) pipeline/ingest.py pipeline/clean.py \
-		pipeline/html.py \
+		pipeline/html.py pipeline/dedupe.py \
 		$(COMMON) | $(STAMP)
 	$(LC) ingest --input $(INPUT) --output $@
 

@@ -298,6 +298,13 @@ def find_title(raw: str) -> str | None:
     return None
 
 
+def prose_lines(raw: str, settings: CleanSettings | None = None) -> Iterator[str]:
+    """The visible text of each line of a page that no chrome rule removes."""
+    for line in _iter_lines(raw):
+        if chrome_reason(line.text, settings) is None:
+            yield line.text
+
+
 PAGE_SAMPLE_WORDS = 5_000
 
 

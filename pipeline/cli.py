@@ -32,6 +32,7 @@ from pipeline.classify import (
     version_for,
 )
 from pipeline.clean import CleanSettings, clean_documents
+from pipeline.dedupe import DuplicateFinder
 from pipeline.errors import PipelineError
 from pipeline.ingest import ingest_documents
 from pipeline.runner import RunSettings, run_local
@@ -143,7 +144,8 @@ def _ingest(input_dir: Path, output: Path) -> None:
     started = time.perf_counter()
     pio.list_raw_files(input_dir)
     pio.check_writable(output.parent)
-    records = list(ingest_documents(pio.iter_raw_files(input_dir)))
+    records = list(ingest_documents(pio.iter_raw_files(input_dir),
+                                    duplicates=DuplicateFinder()))
     for record in records:
         if record.status != "ok":
             _report(f"ingest: {input_dir / record.source}: {record.status}: {record.reason}")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import codecs
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.clean import CleanSettings, find_title, page_verdict
+from pipeline.dedupe import DuplicateFinder, signature
 from pipeline.html import page_from_html
 
 
@@ -47,6 +48,7 @@ class DocumentRecord:
     encoding: str | None
     status: str
     reason: str | None
+    duplicate_of: str | None
     text: str
 
 
@@ -142,12 +144,26 @@ def ingest_document(raw: RawFile, settings: CleanSettings | None = None) -> Docu
         encoding=encoding,
         status=status,
         reason=reason,
+        duplicate_of=None,
         text=text,
     )
 
 
-def ingest_documents(raws: Iterable[RawFile], settings: CleanSettings | None = None
-                     ) -> Iterator[DocumentRecord]:
-    """Ingest every raw file, in the order given."""
+def ingest_documents(raws: Iterable[RawFile], settings: CleanSettings | None = None,
+                     duplicates: DuplicateFinder | None = None) -> Iterator[DocumentRecord]:
+    """Ingest every raw file, in the order given; with a ``DuplicateFinder``, mark each page
+    that repeats an earlier one as a duplicate of it."""
     for raw in raws:
-        yield ingest_document(raw, settings)
+        record = ingest_document(raw, settings)
+        if duplicates is not None and record.status == "ok":
+            record = mark_duplicate(record, duplicates.check(
+                record.doc_id, record.source, signature(record.text)))
+        yield record
+
+
+def mark_duplicate(record: DocumentRecord, kept: tuple[str, str] | None) -> DocumentRecord:
+    """The record with status ``duplicate`` if ``kept`` names the page it repeats."""
+    if kept is None:
+        return record
+    return replace(record, status="duplicate", reason=f"near-duplicate of {kept[1]}",
+                   duplicate_of=kept[0])

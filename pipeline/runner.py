@@ -17,13 +17,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import io as pio
 from pipeline import schemas
 from pipeline.claims import TraitTally, extract_claims
 from pipeline.classify import classify_sentences
 from pipeline.clean import CleanSettings, clean_documents
+from pipeline.dedupe import DuplicateFinder, signature
 from pipeline.errors import PipelineError
 from pipeline.ingest import RawFile, ingest_documents
 from pipeline.spam import SpamSettings
@@ -51,7 +54,8 @@ class BatchResult:
 
     tables: dict[str, pa.Table]
     seconds: dict[str, float]
-    traits: TraitTally
+    signatures: list[tuple[str, str, np.ndarray]]
+    """(doc_id, source, MinHash values) of each readable page, for the duplicate check."""
     counts: dict[str, Counter[str]]
     """Per stage: rows in, rows out, and rows by status or reason."""
 
@@ -77,6 +81,8 @@ class Worker:
             tick = now
 
         documents = list(ingest_documents(batch, self.clean_settings))
+        signatures = [(d.doc_id, d.source, signature(d.text)) for d in documents
+                      if d.status == "ok"]
         lap("ingest")
         raw = {d.doc_id: d.text for d in documents if d.status == "ok"}
         segments = [asdict(s) for s in clean_documents(raw.items(), self.clean_settings)]
@@ -85,11 +91,9 @@ class Worker:
         lap("split")
         sentences = classify_sentences(split, self.classifier)
         lap("classify")
-        tally = TraitTally()
         claims = []
         if self.parser is not None:
             claims = extract_claims(sentences, raw, self.parser)
-            tally.add(claims, sentences, segments)
             lap("claims")
         kept = [s for s in segments if s["status"] == "kept"]
         counts = {
@@ -112,7 +116,7 @@ class Worker:
         }
         if self.parser is not None:
             tables["claims"] = pio.to_table(claims, schemas.CLAIMS)
-        return BatchResult(tables, seconds, tally, counts)
+        return BatchResult(tables, seconds, signatures, counts)
 
 
 _WORKER: Worker | None = None
@@ -183,6 +187,31 @@ def in_order(submit: Callable[..., Any], work: Iterator[list[RawFile]], window: 
         yield result(handle)
 
 
+def drop_duplicates(tables: dict[str, pa.Table], signatures: list[tuple[str, str, np.ndarray]],
+                    duplicates: DuplicateFinder) -> dict[str, pa.Table]:
+    """Mark the batch's pages that repeat an earlier page (in input order) as duplicates in
+    ``documents``, and drop their rows from the other tables."""
+    kept_of = {}
+    for doc_id, source, values in signatures:
+        kept = duplicates.check(doc_id, source, values)
+        if kept is not None:
+            kept_of[doc_id] = kept
+    if not kept_of:
+        return tables
+    documents = tables["documents"].to_pylist()
+    for row in documents:
+        if row["doc_id"] in kept_of:
+            kept_id, kept_source = kept_of[row["doc_id"]]
+            row.update(status="duplicate", reason=f"near-duplicate of {kept_source}",
+                       duplicate_of=kept_id)
+    out = {"documents": pio.to_table(documents, schemas.DOCUMENTS)}
+    dropped = pa.array(sorted(kept_of), type=pa.string())
+    for name, table in tables.items():
+        if name != "documents":
+            out[name] = table.filter(pc.invert(pc.is_in(table["doc_id"], value_set=dropped)))
+    return out
+
+
 def _collect(results: Iterator[BatchResult], output: Path, settings: RunSettings,
              progress: Callable[[str], None]) -> dict[str, Any]:
     """Append each batch's tables to the output tables, in order; tally traits; commit."""
@@ -191,16 +220,20 @@ def _collect(results: Iterator[BatchResult], output: Path, settings: RunSettings
     counts: dict[str, Counter[str]] = {}
     statuses: Counter[str] = Counter()
     traits = TraitTally()
+    duplicates = DuplicateFinder()
     inputs = []
     names = [name for name in BATCH_TABLES if settings.claims or name != "claims"]
     with pio.TableSink(output, {name: schemas.TABLES[name] for name in names}) as sink:
         for number, result in enumerate(results, start=1):
-            sink.write(result.tables)
+            tables = drop_duplicates(result.tables, result.signatures, duplicates)
+            sink.write(tables)
             seconds.update(result.seconds)
             for stage, counter in result.counts.items():
                 counts.setdefault(stage, Counter()).update(counter)
-            traits.merge(result.traits)
-            documents = result.tables["documents"]
+            if "claims" in tables:
+                traits.add(tables["claims"].to_pylist(), tables["sentences"].to_pylist(),
+                           tables["segments"].to_pylist())
+            documents = tables["documents"]
             statuses.update(documents.column("status").to_pylist())
             inputs.extend(documents.select(["source", "sha256", "status", "reason"]).to_pylist())
             progress(f"run: batch {number}, {sum(statuses.values())} documents")

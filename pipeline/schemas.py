@@ -21,7 +21,7 @@ PROBABILITY_COLUMNS: tuple[str, ...] = tuple(f"p_{label}" for label in LABELS)
 SEGMENT_KINDS: tuple[str, ...] = ("title", "post", "comment", "chrome")
 SEGMENT_STATUSES: tuple[str, ...] = ("kept", "boilerplate", "spam", "duplicate")
 DOCUMENT_STATUSES: tuple[str, ...] = (
-    "ok", "empty", "quarantined", "chrome_only", "foreign_language", "off_topic",
+    "ok", "empty", "quarantined", "chrome_only", "foreign_language", "off_topic", "duplicate",
 )
 
 
@@ -47,8 +47,10 @@ DOCUMENTS = pa.schema(
         _field("encoding", pa.string(), "How the bytes were decoded (null if they could not be).",
                nullable=True),
         _field("status", pa.string(), "ok (cleaned further), empty, quarantined (not text), "
-               "chrome_only, foreign_language or off_topic."),
+               "chrome_only, foreign_language, off_topic or duplicate."),
         _field("reason", pa.string(), "Why the status is not ok.", nullable=True),
+        _field("duplicate_of", pa.string(), "For a duplicate: the doc_id of the page kept.",
+               nullable=True),
         _field("text", pa.large_string(), "The decoded raw text; offsets in other tables point "
                "into it."),
     ]

@@ -30,21 +30,43 @@ RECIPE = ("Chocolate brownies\n\n" + "Preheat the oven and grease a tin. Melt th
           "batter into the tin and bake for twenty minutes until just set. " * 4)
 
 
+CLAIMS = [
+    "A good leader sets a direction people want to follow.",
+    "A good manager turns that direction into plans, budgets and weekly goals.",
+    "Leaders earn trust by keeping small promises.",
+    "Managers protect the team's time from needless meetings.",
+    "Leadership is not about titles.",
+    "Management is about getting the routine right every single week.",
+    "Both roles need trust, and the best people learn both.",
+    "Leaders explain why; managers explain how and by when.",
+    "A manager who never delegates becomes the team's bottleneck.",
+    "A leader who never listens soon has nobody to lead.",
+    "Supervisors keep the rota fair and the paperwork clean.",
+    "Captains hold a squad together when the score turns against them.",
+]
+
+
+def good_page(n: int, extra: str = "") -> str:
+    """A short on-topic page, different for each n (so no two are near-duplicates)."""
+    picks = [CLAIMS[(n * 5 + k * 7) % len(CLAIMS)] for k in range(4)]
+    return f"Leaders and managers, part {n}\n\n" + " ".join(picks) + f" {extra}\n"
+
+
 def build_bad_folder(folder):
-    """Every kind of bad input the issue names, plus two good pages."""
-    write_page(folder, "good1.txt", GOOD)
-    write_page(folder, "nested/good2.txt", GOOD.replace("Both roles", "The two roles"))
+    """Every kind of bad input the issue names, plus good pages in awkward encodings."""
+    write_page(folder, "good1.txt", good_page(1))
+    write_page(folder, "nested/good2.txt", good_page(2))
     (folder / "empty.txt").write_bytes(b"")
     (folder / "blank.txt").write_bytes(b"  \n\t\n  ")
     write_page(folder, "chrome.txt", "Leave a Reply\nYour email address will not be published."
                "\n%d bloggers like this:\n")
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 20
     (folder / "image.txt").write_bytes(png)
-    (folder / "latin1.txt").write_bytes(GOOD.replace("trust", "confiança").encode("latin-1"))
-    (folder / "utf16.txt").write_bytes(codecs.BOM_UTF16_LE + GOOD.encode("utf-16-le"))
-    (folder / "cp1252.txt").write_bytes(GOOD.replace("need trust", "need “trust”").encode("cp1252"))
-    (folder / "mixed_endings.txt").write_bytes(GOOD.replace("\n", "\r\n", 2).encode())
-    nul = GOOD.encode().replace(b"A good manager", b"A good\x00 manager")
+    (folder / "latin1.txt").write_bytes(good_page(3, "Confiança é tudo.").encode("latin-1"))
+    (folder / "utf16.txt").write_bytes(codecs.BOM_UTF16_LE + good_page(4).encode("utf-16-le"))
+    (folder / "cp1252.txt").write_bytes(good_page(5, "We need “trust”.").encode("cp1252"))
+    (folder / "mixed_endings.txt").write_bytes(good_page(6).replace("\n", "\r\n", 1).encode())
+    nul = good_page(7).encode().replace(b"part", b"pa\x00rt")
     (folder / "nul.txt").write_bytes(nul)
     (folder / "longline.txt").write_text("Leaders inspire people. " * 220_000, encoding="utf-8")
     write_page(folder, "spanish.txt", SPANISH)
@@ -79,7 +101,7 @@ def test_a_folder_of_bad_inputs_runs_to_the_end(tmp_path):
     assert with_sentences == {s for s, status in EXPECTED_STATUS.items() if status == "ok"}
     texts = {s["text"] for s in sentences}
     assert any("“trust”" in t for t in texts)
-    assert any("confiança" in t for t in texts)
+    assert any("Confiança é tudo." in t for t in texts)
     assert not any("\x00" in t for t in texts)
 
 
