@@ -20,6 +20,7 @@ so ``segments.parquet`` is the audit of what cleaning did.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -169,6 +170,7 @@ _BYLINE = re.compile(r"^(?:posted|written|published)\s+by\s+(?P<name>.+?)"
 _BY_NAME = re.compile(r"\bby\s+(?P<name>[A-Z][^|,]{1,60})$")
 
 
+@functools.lru_cache(maxsize=200_000)
 def chrome_reason(text: str, settings: CleanSettings | None = None) -> str | None:
     """Why a line (visible text, folded) is site chrome, or None if it is not.
 
@@ -369,10 +371,16 @@ def _iter_lines(raw: str) -> Iterator[_Line]:
             lead = len(line) - len(line.lstrip())
             start = pos + lead
             end = start + len(stripped)
-            text = fold(visible_text(raw, start, end).text)
+            text = _line_text(stripped)
             indent = len(line[:lead].expandtabs(4))
             yield _Line(start=start, end=end, text=text, indent=indent)
         pos += len(line) + 1
+
+
+@functools.lru_cache(maxsize=200_000)
+def _line_text(line: str) -> str:
+    # Pages repeat their chrome and the stages read a page more than once: cache per line.
+    return fold(visible_text(line).text)
 
 
 def _answer_labels(lines: list[_Line]) -> set[str]:
