@@ -124,7 +124,7 @@ _SUBJECT_END = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=8_192)
 def role_mentions(text: str) -> tuple[int, int]:
     """Counts of mentions of the leadership role and of the management role in ``text``.
 
@@ -136,7 +136,7 @@ def role_mentions(text: str) -> tuple[int, int]:
     return max(lead, 0), max(manage, 0)
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=8_192)
 def role_profile(text: str) -> tuple[bool, bool]:
     """Whether ``text`` names the leadership side and the management side, counting other
     words for the people in each role (captain, supervisor, boss …)."""
@@ -145,7 +145,7 @@ def role_profile(text: str) -> tuple[bool, bool]:
             manage > 0 or bool(_MANAGE_NOUN.search(text)))
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=8_192)
 def names_a_role(text: str) -> bool:
     """Whether ``text`` names either role or a person with authority."""
     lead, manage = role_profile(text)

@@ -170,7 +170,7 @@ _BYLINE = re.compile(r"^(?:posted|written|published)\s+by\s+(?P<name>.+?)"
 _BY_NAME = re.compile(r"\bby\s+(?P<name>[A-Z][^|,]{1,60})$")
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=20_000)
 def chrome_reason(text: str, settings: CleanSettings | None = None) -> str | None:
     """Why a line (visible text, folded) is site chrome, or None if it is not.
 
@@ -377,7 +377,7 @@ def _iter_lines(raw: str) -> Iterator[_Line]:
         pos += len(line) + 1
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=20_000)
 def _line_text(line: str) -> str:
     # Pages repeat their chrome and the stages read a page more than once: cache per line.
     return fold(visible_text(line).text)

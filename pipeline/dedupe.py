@@ -44,7 +44,8 @@ class DuplicateFinder:
     def __init__(self, threshold: float = SIMILARITY_THRESHOLD) -> None:
         self.threshold = threshold
         self._index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self._kept: dict[str, tuple[int, str, MinHash]] = {}  # doc_id -> (order, source, …)
+        # doc_id -> (order, source, MinHash values): 64 uint32 a page, not MinHash objects.
+        self._kept: dict[str, tuple[int, str, np.ndarray]] = {}
 
     def check(self, doc_id: str, source: str, values: np.ndarray) -> tuple[str, str] | None:
         """``(doc_id, source)`` of the earliest kept page this one duplicates, or None (then
@@ -53,11 +54,12 @@ class DuplicateFinder:
         # LSH candidates are only likely matches: keep those whose estimated similarity
         # really reaches the threshold.
         candidates = [key for key in self._index.query(minhash) if key != doc_id
-                      and self._kept[key][2].jaccard(minhash) >= self.threshold]
+                      and float(np.mean(self._kept[key][2] == minhash.hashvalues))
+                      >= self.threshold]
         if candidates:
             kept = min(candidates, key=lambda key: self._kept[key][0])
             return kept, self._kept[kept][1]
         if doc_id not in self._kept:
-            self._kept[doc_id] = (len(self._kept), source, minhash)
+            self._kept[doc_id] = (len(self._kept), source, minhash.hashvalues.copy())
             self._index.insert(doc_id, minhash)
         return None
