@@ -40,7 +40,6 @@ from pipeline.classify import (
 from pipeline.errors import PipelineError
 from pipeline.schemas import LABELS
 
-LABEL_FILE_COLUMNS = ("source", "position", "text", "context", "label")
 BOOTSTRAP_SAMPLES = 1000
 
 
@@ -275,17 +274,6 @@ def evaluate(y_true: Sequence[str], y_pred: Sequence[str], groups: Sequence[str]
     result["sentences"] = len(y_true)
     result["documents"] = len(set(groups))
     return result
-
-
-def confusions(metrics: Mapping[str, Any], top: int = 4) -> list[str]:
-    """The most frequent confusions, as "true → predicted: n" strings."""
-    pairs = []
-    for i, true in enumerate(LABELS):
-        for j, predicted in enumerate(LABELS):
-            n = metrics["confusion_matrix"][i][j]
-            if i != j and n:
-                pairs.append((n, f"{true} → {predicted}: {n}"))
-    return [text for _, text in sorted(pairs, key=lambda p: (-p[0], p[1]))[:top]]
 
 
 def data_hash(files: Sequence[tuple[str, bytes]]) -> str:

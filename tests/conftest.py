@@ -36,7 +36,7 @@ def seed_run(tmp_path_factory) -> dict:
     )
     assert result.exit_code == 0, result.output
     tables = {name: pq.read_table(out / f"{name}.parquet").to_pylist()
-              for name in ("documents", "segments", "split", "sentences")}
+              for name in ("documents", "segments", "split", "sentences", "claims")}
     tables["dir"] = out
     return tables
 

@@ -105,3 +105,11 @@ def test_rerun_gives_identical_bytes(seed_run, tmp_path):
     for name in schemas.TABLES:
         assert (tmp_path / f"{name}.parquet").read_bytes() == (
             seed_run["dir"] / f"{name}.parquet").read_bytes(), name
+
+
+def test_statuses_and_kinds_come_from_the_declared_vocabularies(seed_run):
+    assert {d["status"] for d in seed_run["documents"]} <= set(schemas.DOCUMENT_STATUSES)
+    assert {s["status"] for s in seed_run["segments"]} == set(schemas.SEGMENT_STATUSES)
+    assert {s["kind"] for s in seed_run["segments"]} == set(schemas.SEGMENT_KINDS)
+    assert {c["kind"] for c in seed_run["claims"]} == set(schemas.CLAIM_KINDS)
+    assert {c["relation"] for c in seed_run["claims"]} - {None} <= set(schemas.RELATIONS)
