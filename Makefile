@@ -35,11 +35,12 @@ $(STAMP): pyproject.toml constraints.txt requirements/model.txt
 	touch $@
 
 $(OUT)/documents.parquet: $(INPUT) $(INPUT_FILES) pipeline/ingest.py pipeline/clean.py \
-		pipeline/html.py pipeline/dedupe.py \
+		pipeline/html.py pipeline/dedupe.py pipeline/sites.py \
 		$(COMMON) | $(STAMP)
 	$(LC) ingest --input $(INPUT) --output $@
 
 $(OUT)/segments.parquet: $(OUT)/documents.parquet pipeline/clean.py pipeline/spam.py \
+		pipeline/sites.py \
 		$(COMMON) | $(STAMP)
 	$(LC) clean --documents $< --output $@
 

@@ -11,6 +11,8 @@ line gets, in order:
    ``Name says:`` line, a name repeated on two lines, a name followed by a date line,
    numbered comments, ``Posted by … at …``, a recurring answer label (``… Feedback:``),
    ``Reply`` links between comments.
+   A line the page's site repeats on many of its pages (learned by ``pipeline.sites``) is
+   chrome too, with reason ``site_repeated``, even where no rule knows it.
 3. **repeats**: a line already seen in the page is a duplicate.
 4. **spam**: each comment is scored by ``pipeline.spam`` and removed above the threshold.
 
@@ -21,9 +23,10 @@ so ``segments.parquet`` is the audit of what cleaning did.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from pipeline.spam import (
@@ -168,6 +171,12 @@ _UI_NOUNS = frozenset(
 _BYLINE = re.compile(r"^(?:posted|written|published)\s+by\s+(?P<name>.+?)"
                      r"(?:\s+(?:at|on|in)\s+.*)?$", re.IGNORECASE)
 _BY_NAME = re.compile(r"\bby\s+(?P<name>[A-Z][^|,]{1,60})$")
+
+
+def line_key(text: str) -> int:
+    """A 64-bit key of a line's visible text (case folded): how site chrome is counted."""
+    return int.from_bytes(hashlib.blake2b(text.casefold().encode("utf-8"), digest_size=8)
+                          .digest(), "big")
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -428,8 +437,8 @@ class _Thread:
         self.current = None
 
 
-def _structure(lines: list[_Line], raw: str, settings: CleanSettings) -> tuple[
-        list[_Line], list[str | None], str | None]:
+def _structure(lines: list[_Line], raw: str, settings: CleanSettings,
+               site_lines: Collection[int]) -> tuple[list[_Line], list[str | None], str | None]:
     """Assign each line its kind, comment and chrome status. Returns the lines (some split
     in two), the comment authors and the post's author."""
     labels = _answer_labels(lines)
@@ -442,15 +451,23 @@ def _structure(lines: list[_Line], raw: str, settings: CleanSettings) -> tuple[
         out.append(line)
 
     i = 0
+    title_slot = True  # the title is the first line, site chrome (a banner) aside
     while i < len(lines):
         line = lines[i]
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         reason = chrome_reason(line.text, settings)
-        if i == 0 and is_title_line(line.text, settings):
+        if (reason is None and site_lines and line_key(line.text) in site_lines
+                and not _comment_header(line, nxt, settings)):
+            # Checked before the title: a site's banner heads every page but titles none.
+            # A regular commenter's header recurs too, but it opens a comment.
+            reason = "site_repeated"
+        if title_slot and reason is None and is_title_line(line.text, settings):
             line.kind = "title"
             out.append(line)
+            title_slot = False
             i += 1
             continue
+        title_slot = title_slot and reason == "site_repeated"
         posted = _BYLINE.match(line.text)
         if reason in ("byline", "date") and posted and thread.started:
             # "Posted by Name at 10:32 AM" inside a thread opens that person's comment.
@@ -524,6 +541,17 @@ def _structure(lines: list[_Line], raw: str, settings: CleanSettings) -> tuple[
     return out, thread.authors, post_author
 
 
+def _comment_header(line: _Line, nxt: _Line | None, settings: CleanSettings) -> bool:
+    """Whether a line opens a comment by one of the layouts ``_structure`` reads."""
+    says = _SAYS.match(line.text)
+    if says and looks_like_name(says.group("name")):
+        return True
+    numbered = _NUMBERED.match(line.text)
+    name_text = line.text[numbered.end():] if numbered else line.text
+    return nxt is not None and looks_like_name(name_text) and (
+        nxt.text == line.text or chrome_reason(nxt.text, settings) == "date")
+
+
 def _assign(line: _Line, thread: _Thread, out: list[_Line]) -> None:
     if thread.started:
         if thread.current is None:
@@ -566,7 +594,7 @@ def _mark_signoffs(lines: list[_Line], authors: list[str | None]) -> str | None:
 # run (the "Twitter" between "Share this:" and "Like this:"), unlike a comment header.
 _WIDGET_REASONS = frozenset({"share_widget", "login_widget", "ui_widget", "tags", "navigation",
                              "footer", "comment_form", "template", "call_to_action",
-                             "author_bio"})
+                             "author_bio", "site_repeated"})
 
 
 def _mark_widget_fragments(lines: list[_Line]) -> None:
@@ -591,16 +619,17 @@ def _mark_repeats(lines: list[_Line]) -> None:
             seen.add(key)
 
 
-def clean_document(doc_id: str, raw: str, settings: CleanSettings | None = None) -> list[
-        SegmentRecord]:
+def clean_document(doc_id: str, raw: str, settings: CleanSettings | None = None,
+                   site_lines: Collection[int] = frozenset()) -> list[SegmentRecord]:
     """Split one page into segments with their status (see ``schemas.SEGMENTS``).
 
     Consecutive lines with the same kind, owner and status form one segment; removed text
     stays as segments with status ``boilerplate``, ``spam`` or ``duplicate`` and a reason.
+    ``site_lines`` holds the ``line_key`` of each line that is chrome on the page's site.
     """
     settings = settings or CleanSettings()
     lines = list(_iter_lines(raw))
-    lines, authors, post_author = _structure(lines, raw, settings)
+    lines, authors, post_author = _structure(lines, raw, settings, site_lines)
     _mark_widget_fragments(lines)
     post_author = _mark_signoffs(lines, authors) or post_author
     _mark_repeats(lines)
@@ -658,8 +687,9 @@ def _segments(doc_id: str, raw: str, lines: list[_Line], authors: list[str | Non
         )
 
 
-def clean_documents(documents: Iterable[tuple[str, str]],
+def clean_documents(documents: Iterable[tuple[str, str]] | Iterable[
+                        tuple[str, str, Collection[int]]],
                     settings: CleanSettings | None = None) -> Iterator[SegmentRecord]:
-    """Clean every ``(doc_id, raw_text)`` pair, in order."""
-    for doc_id, raw in documents:
-        yield from clean_document(doc_id, raw, settings)
+    """Clean every ``(doc_id, raw_text)`` or ``(doc_id, raw_text, site_lines)``, in order."""
+    for doc_id, raw, *site_lines in documents:
+        yield from clean_document(doc_id, raw, settings, *site_lines)

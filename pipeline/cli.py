@@ -36,6 +36,7 @@ from pipeline.dedupe import DuplicateFinder
 from pipeline.errors import PipelineError
 from pipeline.ingest import ingest_documents
 from pipeline.runner import RunSettings, run_local
+from pipeline.sites import learn_site_chrome
 from pipeline.spam import SpamSettings
 from pipeline.split import split_segments
 from pipeline.training import (
@@ -164,15 +165,23 @@ def _clean(documents: Path, output: Path, spam_threshold: float) -> None:
     pio.check_writable(output.parent)
     table = pio.read_table(documents, schemas.DOCUMENTS)
     settings = CleanSettings(spam=SpamSettings(threshold=spam_threshold))
-    pairs = [(row["doc_id"], row["text"]) for row in table.to_pylist() if row["status"] == "ok"]
-    records = list(clean_documents(pairs, settings))
+    pages = [row for row in table.select(["doc_id", "status", "site", "text"]).to_pylist()
+             if row["status"] == "ok"]
+    chrome = learn_site_chrome(((row["site"], row["text"]) for row in pages),
+                               clean_settings=settings, workdir=output.parent)
+    none: frozenset[int] = frozenset()
+    records = list(clean_documents(
+        ((row["doc_id"], row["text"], chrome.get(row["site"], none)) for row in pages),
+        settings))
     statuses = Counter(r.status for r in records)
     removed = Counter("spam" if r.status == "spam" else r.reason
                       for r in records if r.status != "kept")
     _finish("clean", "segments", output, records, started,
-            {"rows_in": len(pairs), "rows_out": len(records), "by_status": dict(statuses),
-             "removed_by_reason": dict(removed)},
-            f"{len(pairs)} documents -> {len(records)} segments ({_counts(statuses)}); "
+            {"rows_in": len(pages), "rows_out": len(records), "by_status": dict(statuses),
+             "removed_by_reason": dict(removed),
+             "site_chrome": {"sites": len(chrome),
+                             "lines": sum(len(lines) for lines in chrome.values())}},
+            f"{len(pages)} documents -> {len(records)} segments ({_counts(statuses)}); "
             f"removed: {_counts(removed) or 'nothing'}")
 
 

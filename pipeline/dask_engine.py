@@ -1,9 +1,10 @@
 """The Dask engine: the same batches and tables as ``pipeline.runner``, on a Dask cluster.
 
-Each batch is one task; each worker process loads the models once (a worker plugin). At most
-two batches per worker are in flight, so the driver's memory stays bounded, and results are
-written in batch order, so the tables are the same bytes as a local run's. The driver reads
-the input and sends each batch's pages with its task, so workers need no shared storage.
+Each batch of each pass is one task; each worker process loads the models once (a worker
+plugin). At most two batches per worker are in flight, so the driver's memory stays bounded,
+and results are written in batch order, so the tables are the same bytes as a local run's.
+The driver reads the input and sends each batch's pages with its task, so workers need no
+shared storage.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from dask.distributed import Client, LocalCluster, WorkerPlugin
 
-from pipeline.runner import RunSettings, _collect, batches, in_order, init_worker
+from pipeline.runner import RunSettings, execute, init_worker
 
 
 class ModelPlugin(WorkerPlugin):
@@ -34,7 +35,6 @@ def run_dask(input_dir: Path, output: Path, settings: RunSettings, scheduler: st
              progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """Run on the Dask cluster at ``scheduler``, or on a local cluster of ``settings.jobs``
     worker processes when it is None."""
-    work = batches(input_dir, settings.batch_size)
     cluster = None
     if scheduler:
         client = Client(scheduler)
@@ -50,7 +50,7 @@ def run_dask(input_dir: Path, output: Path, settings: RunSettings, scheduler: st
         def submit(function: Callable[..., Any], args: tuple[Any, ...]) -> Any:
             return client.submit(function, *args, pure=False)
 
-        return _collect(in_order(submit, work, window), output, settings, progress)
+        return execute(input_dir, output, settings, submit, window, progress)
     finally:
         client.close()
         if cluster is not None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pipeline.clean import CleanSettings, find_title, page_verdict
 from pipeline.dedupe import DuplicateFinder, signature
 from pipeline.html import page_from_html
+from pipeline.sites import site_of
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class DocumentRecord:
     format: str
     record_id: str | None
     url: str | None
+    site: str
     date: str | None
     title: str | None
     n_chars: int
@@ -137,6 +139,7 @@ def ingest_document(raw: RawFile, settings: CleanSettings | None = None) -> Docu
         format=raw.format,
         record_id=raw.record_id,
         url=url,
+        site=site_of(url, raw.source),
         date=date,
         title=(title or find_title(text)) if status == "ok" else None,
         n_chars=len(text),

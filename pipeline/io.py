@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
@@ -214,6 +214,12 @@ class TableSink:
                                             row_group_size=max(1, table.num_rows))
             self.rows[name] += table.num_rows
 
+    def finish(self, name: str) -> Path:
+        """Close one table (no more batches) and return its temporary file, to read back
+        before ``commit``."""
+        self._writers.pop(name).close()
+        return self._temps[name]
+
     def write_whole(self, name: str, table: pa.Table, schema: pa.Schema) -> None:
         """Add a table written in one go (committed with the others)."""
         self.schemas[name] = schema
@@ -248,6 +254,13 @@ def write_records(records: Iterable[Any], path: Path, schema: pa.Schema) -> int:
     table = to_table(records, schema)
     write_table(table, path, schema)
     return table.num_rows
+
+
+def iter_row_groups(path: Path, columns: Sequence[str]) -> Iterator[pa.Table]:
+    """The ``columns`` of a Parquet file, one row group at a time."""
+    parquet = pq.ParquetFile(path)
+    for number in range(parquet.num_row_groups):
+        yield parquet.read_row_group(number, columns=list(columns))
 
 
 def read_table(path: Path, schema: pa.Schema) -> pa.Table:

@@ -1,10 +1,19 @@
 """Run every stage over a folder of pages in bounded batches: one process, several, or Dask.
 
-The input is cut into batches of documents (``batch_size`` pages, in sorted path order).
-Each batch goes through all the stages in one worker, which loads spaCy and the model once
-and keeps them; its tables come back to the driver, which appends them to the output tables
-as one Parquet row group per batch, in batch order. So memory stays bounded whatever the
-corpus size, and the tables are the same bytes whatever the number of workers or the engine.
+A run has two passes, because a site's chrome is only known once all its pages are read:
+
+1. **ingest**: the input is cut into batches of pages (``batch_size`` pages, in input
+   order); workers decode and judge each page and return its duplicate signature and the
+   keys of the lines that could be its site's chrome. The driver marks duplicates (in
+   input order), appends the batch to ``documents`` and counts each distinct page's lines
+   per site (``pipeline.sites``).
+2. **analyse**: the driver reads ``documents`` back one row group at a time and sends each
+   batch's readable pages, with the chrome lines of their sites, to the workers, which run
+   clean, split, classify and claims on them and return their tables.
+
+Each worker loads spaCy and the model once and keeps them. Tables are appended as one
+Parquet row group per batch, in batch order, so memory stays bounded whatever the corpus
+size, and the tables are the same bytes whatever the number of workers or the engine.
 """
 
 from __future__ import annotations
@@ -12,14 +21,13 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipeline import io as pio
 from pipeline import schemas
@@ -29,6 +37,7 @@ from pipeline.clean import CleanSettings, clean_documents
 from pipeline.dedupe import DuplicateFinder, signature
 from pipeline.errors import PipelineError
 from pipeline.ingest import RawFile, ingest_documents
+from pipeline.sites import SiteChrome, SiteLineCounter, candidate_keys
 from pipeline.spam import SpamSettings
 from pipeline.split import split_segments
 
@@ -49,15 +58,30 @@ class RunSettings:
 
 
 @dataclass
+class IngestResult:
+    """A batch of pages after ingest: their ``documents`` rows and what the driver needs."""
+
+    documents: pa.Table
+    signatures: list[tuple[str, str, np.ndarray]]
+    """(doc_id, source, MinHash values) of each readable page, for the duplicate check."""
+    site_keys: dict[str, tuple[str, set[int]]]
+    """doc_id → (site, keys of the page's candidate chrome lines), for each readable page."""
+    seconds: dict[str, float]
+    counts: dict[str, Counter[str]]
+
+
+@dataclass
 class BatchResult:
-    """The tables of one batch, and the seconds each stage took on it."""
+    """The tables of one batch of readable pages, and the seconds each stage took on it."""
 
     tables: dict[str, pa.Table]
     seconds: dict[str, float]
-    signatures: list[tuple[str, str, np.ndarray]]
-    """(doc_id, source, MinHash values) of each readable page, for the duplicate check."""
     counts: dict[str, Counter[str]]
     """Per stage: rows in, rows out, and rows by status or reason."""
+
+
+Page = tuple[str, str, frozenset[int]]
+"""A readable page for the analyse pass: doc_id, text and its site's chrome line keys."""
 
 
 class Worker:
@@ -69,8 +93,21 @@ class Worker:
         self.parser = pio.load_parser() if claims else None
         self.clean_settings = CleanSettings(spam=SpamSettings(threshold=spam_threshold))
 
-    def process(self, batch: Sequence[RawFile]) -> BatchResult:
-        """Run every stage on a batch of raw pages."""
+    def ingest(self, batch: Sequence[RawFile]) -> IngestResult:
+        """Ingest a batch of raw pages."""
+        started = time.perf_counter()
+        documents = list(ingest_documents(batch, self.clean_settings))
+        readable = [d for d in documents if d.status == "ok"]
+        signatures = [(d.doc_id, d.source, signature(d.text)) for d in readable]
+        site_keys = {d.doc_id: (d.site, candidate_keys(d.text, d.site, self.clean_settings))
+                     for d in readable}
+        counts = {"ingest": Counter({"rows_in": len(batch), "rows_out": len(documents)})
+                  + Counter(f"status:{d.status}" for d in documents)}
+        return IngestResult(pio.to_table(documents, schemas.DOCUMENTS), signatures, site_keys,
+                            {"ingest": time.perf_counter() - started}, counts)
+
+    def analyse(self, pages: Sequence[Page]) -> BatchResult:
+        """Run clean, split, classify (and claims) on a batch of readable pages."""
         seconds: dict[str, float] = {}
         tick = time.perf_counter()
 
@@ -80,12 +117,8 @@ class Worker:
             seconds[stage] = now - tick
             tick = now
 
-        documents = list(ingest_documents(batch, self.clean_settings))
-        signatures = [(d.doc_id, d.source, signature(d.text)) for d in documents
-                      if d.status == "ok"]
-        lap("ingest")
-        raw = {d.doc_id: d.text for d in documents if d.status == "ok"}
-        segments = [asdict(s) for s in clean_documents(raw.items(), self.clean_settings)]
+        raw = {doc_id: text for doc_id, text, _ in pages}
+        segments = [asdict(s) for s in clean_documents(pages, self.clean_settings)]
         lap("clean")
         split = [asdict(s) for s in split_segments(raw, segments, self.splitter)]
         lap("split")
@@ -97,8 +130,6 @@ class Worker:
             lap("claims")
         kept = [s for s in segments if s["status"] == "kept"]
         counts = {
-            "ingest": Counter({"rows_in": len(batch), "rows_out": len(documents)})
-            + Counter(f"status:{d.status}" for d in documents),
             "clean": Counter({"rows_in": len(raw), "rows_out": len(segments)})
             + Counter(f"removed:{'spam' if s['status'] == 'spam' else s['reason']}"
                       for s in segments if s["status"] != "kept"),
@@ -106,17 +137,15 @@ class Worker:
             "classify": Counter({"rows_in": len(split), "rows_out": len(sentences)})
             + Counter(f"label:{r['label']}" for r in sentences),
         }
-        if self.parser is not None:
-            counts["claims"] = Counter({"rows_in": len(sentences), "rows_out": len(claims)})
         tables = {
-            "documents": pio.to_table(documents, schemas.DOCUMENTS),
             "segments": pio.to_table(segments, schemas.SEGMENTS),
             "split": pio.to_table(split, schemas.SPLIT),
             "sentences": pio.to_table(sentences, schemas.SENTENCES),
         }
         if self.parser is not None:
+            counts["claims"] = Counter({"rows_in": len(sentences), "rows_out": len(claims)})
             tables["claims"] = pio.to_table(claims, schemas.CLAIMS)
-        return BatchResult(tables, seconds, signatures, counts)
+        return BatchResult(tables, seconds, counts)
 
 
 _WORKER: Worker | None = None
@@ -131,11 +160,20 @@ def init_worker(model_dir: Path, spam_threshold: float, claims: bool = True) -> 
     _WORKER = Worker(model_dir, spam_threshold, claims)
 
 
-def process_batch(batch: Sequence[RawFile]) -> BatchResult:
-    """Process a batch with this process's worker (see ``init_worker``)."""
+def _worker() -> Worker:
     if _WORKER is None:
         raise RuntimeError("init_worker was not called in this process")
-    return _WORKER.process(batch)
+    return _WORKER
+
+
+def ingest_batch(batch: Sequence[RawFile]) -> IngestResult:
+    """Ingest a batch with this process's worker (see ``init_worker``)."""
+    return _worker().ingest(batch)
+
+
+def analyse_batch(pages: Sequence[Page]) -> BatchResult:
+    """Analyse a batch with this process's worker (see ``init_worker``)."""
+    return _worker().analyse(pages)
 
 
 def batches(input_path: Path, batch_size: int) -> Iterator[list[RawFile]]:
@@ -150,96 +188,141 @@ def batches(input_path: Path, batch_size: int) -> Iterator[list[RawFile]]:
         yield batch
 
 
+Submit = Callable[[Callable[..., Any], tuple[Any, ...]], Any]
+"""``submit(function, args)``: start a task; returns something with ``get()`` or
+``result()``."""
+
+
+class _Done:
+    """A task run at once, in this process (the ``submit`` of a one-process run)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def get(self) -> Any:
+        return self.value
+
+
 def run_local(input_path: Path, output: Path, settings: RunSettings,
               progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """Run on this machine with ``settings.jobs`` worker processes (1: in this process)."""
-    work = batches(input_path, settings.batch_size)
     if settings.jobs <= 1:
         init_worker(settings.model_dir, settings.spam_threshold, settings.claims)
-        return _collect(map(process_batch, work), output, settings, progress)
+        return execute(input_path, output, settings, lambda f, args: _Done(f(*args)), 1,
+                       progress)
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
     with context.Pool(settings.jobs, initializer=init_worker,
                       initargs=(settings.model_dir, settings.spam_threshold,
                                 settings.claims)) as pool:
-        return _collect(in_order(pool.apply_async, work, 2 * settings.jobs), output, settings,
-                        progress)
+        return execute(input_path, output, settings, pool.apply_async, 2 * settings.jobs,
+                       progress)
 
 
-def in_order(submit: Callable[..., Any], work: Iterator[list[RawFile]], window: int
-             ) -> Iterator[BatchResult]:
-    """Submit batches with at most ``window`` in flight; yield their results in order.
-
-    ``submit(function, args)`` returns something with ``get()`` or ``result()``. Reading the
-    input only as fast as results come back keeps the driver's memory bounded.
-    """
+def in_order(submit: Submit, function: Callable[[Any], Any], work: Iterable[Any],
+             window: int) -> Iterator[Any]:
+    """Submit ``function`` on each item of ``work`` with at most ``window`` in flight; yield
+    the results in order. Reading the input only as fast as results come back keeps the
+    driver's memory bounded."""
     pending: list[Any] = []
 
-    def result(handle: Any) -> BatchResult:
+    def result(handle: Any) -> Any:
         return handle.get() if hasattr(handle, "get") else handle.result()
 
-    for batch in work:
-        pending.append(submit(process_batch, (batch,)))
+    for item in work:
+        pending.append(submit(function, (item,)))
         if len(pending) >= window:
             yield result(pending.pop(0))
     for handle in pending:
         yield result(handle)
 
 
-def drop_duplicates(tables: dict[str, pa.Table], signatures: list[tuple[str, str, np.ndarray]],
-                    duplicates: DuplicateFinder) -> dict[str, pa.Table]:
-    """Mark the batch's pages that repeat an earlier page (in input order) as duplicates in
-    ``documents``, and drop their rows from the other tables."""
+def mark_duplicates(result: IngestResult, duplicates: DuplicateFinder) -> pa.Table:
+    """The batch's ``documents`` with each page that repeats an earlier page (in input
+    order) marked as a duplicate of it."""
     kept_of = {}
-    for doc_id, source, values in signatures:
+    for doc_id, source, values in result.signatures:
         kept = duplicates.check(doc_id, source, values)
         if kept is not None:
             kept_of[doc_id] = kept
     if not kept_of:
-        return tables
-    documents = tables["documents"].to_pylist()
+        return result.documents
+    documents = result.documents.to_pylist()
     for row in documents:
         if row["doc_id"] in kept_of:
             kept_id, kept_source = kept_of[row["doc_id"]]
             row.update(status="duplicate", reason=f"near-duplicate of {kept_source}",
                        duplicate_of=kept_id)
-    out = {"documents": pio.to_table(documents, schemas.DOCUMENTS)}
-    dropped = pa.array(sorted(kept_of), type=pa.string())
-    for name, table in tables.items():
-        if name != "documents":
-            out[name] = table.filter(pc.invert(pc.is_in(table["doc_id"], value_set=dropped)))
-    return out
+    return pio.to_table(documents, schemas.DOCUMENTS)
 
 
-def _collect(results: Iterator[BatchResult], output: Path, settings: RunSettings,
-             progress: Callable[[str], None]) -> dict[str, Any]:
-    """Append each batch's tables to the output tables, in order; tally traits; commit."""
+def readable_pages(documents: Path, chrome: SiteChrome) -> Iterator[list[Page]]:
+    """The readable pages of a ``documents`` file, one batch per row group, each with its
+    site's chrome lines."""
+    none: frozenset[int] = frozenset()
+    for table in pio.iter_row_groups(documents, ["doc_id", "status", "site", "text"]):
+        pages = [(row["doc_id"], row["text"], chrome.get(row["site"], none))
+                 for row in table.to_pylist() if row["status"] == "ok"]
+        if pages:
+            yield pages
+
+
+def execute(input_path: Path, output: Path, settings: RunSettings, submit: Submit,
+            window: int, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    """Both passes of a run (see the module's docstring), with tasks started by ``submit``
+    and at most ``window`` in flight; commits the tables at the end."""
     started = time.perf_counter()
     seconds: Counter[str] = Counter()
     counts: dict[str, Counter[str]] = {}
     statuses: Counter[str] = Counter()
     traits = TraitTally()
     duplicates = DuplicateFinder()
+    sites = SiteLineCounter(workdir=output)
     inputs = []
+
+    def tally(result: IngestResult | BatchResult) -> None:
+        seconds.update(result.seconds)
+        for stage, counter in result.counts.items():
+            counts.setdefault(stage, Counter()).update(counter)
+
     names = [name for name in BATCH_TABLES if settings.claims or name != "claims"]
     with pio.TableSink(output, {name: schemas.TABLES[name] for name in names}) as sink:
-        for number, result in enumerate(results, start=1):
-            tables = drop_duplicates(result.tables, result.signatures, duplicates)
-            sink.write(tables)
-            seconds.update(result.seconds)
-            for stage, counter in result.counts.items():
-                counts.setdefault(stage, Counter()).update(counter)
-            if "claims" in tables:
-                traits.add(tables["claims"].to_pylist(), tables["sentences"].to_pylist(),
-                           tables["segments"].to_pylist())
-            documents = tables["documents"]
-            statuses.update(documents.column("status").to_pylist())
-            inputs.extend(documents.select(["source", "sha256", "status", "reason"]).to_pylist())
-            progress(f"run: batch {number}, {sum(statuses.values())} documents")
-        if not statuses.get("ok"):
-            raise PipelineError(f"no readable document among {sum(statuses.values())} "
+        try:
+            for number, result in enumerate(in_order(
+                    submit, ingest_batch, batches(input_path, settings.batch_size), window),
+                    start=1):
+                tally(result)
+                documents = mark_duplicates(result, duplicates)
+                sink.write({"documents": documents})
+                for row in documents.select(["doc_id", "status"]).to_pylist():
+                    if row["status"] == "ok":
+                        sites.add(*result.site_keys[row["doc_id"]])
+                statuses.update(documents.column("status").to_pylist())
+                inputs.extend(documents.select(["source", "sha256", "status", "reason"])
+                              .to_pylist())
+                progress(f"run: ingest batch {number}, {sum(statuses.values())} documents")
+            if not statuses.get("ok"):
+                raise PipelineError(f"no readable document among {sum(statuses.values())} "
                                     "files; no table written")
+            chrome = sites.chrome()
+        finally:
+            sites.close()
+        if chrome:
+            progress(f"run: chrome learned on {len(chrome)} sites "
+                     f"({sum(len(lines) for lines in chrome.values())} lines)")
+        documents_file = sink.finish("documents")
+        done = 0
+        for result in in_order(submit, analyse_batch, readable_pages(documents_file, chrome),
+                               window):
+            tally(result)
+            sink.write(result.tables)
+            if "claims" in result.tables:
+                traits.add(result.tables["claims"].to_pylist(),
+                           result.tables["sentences"].to_pylist(),
+                           result.tables["segments"].to_pylist())
+            done += len(set(result.tables["segments"].column("doc_id").to_pylist()))
+            progress(f"run: analysed {done} of {statuses['ok']} readable documents")
         if settings.claims:
             sink.write_whole("traits", pio.to_table(traits.records(), schemas.TRAITS),
                              schemas.TRAITS)

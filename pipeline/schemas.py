@@ -39,6 +39,9 @@ DOCUMENTS = pa.schema(
                nullable=True),
         _field("url", pa.string(), "The page's URL (canonical link or og:url in HTML; the "
                "record's url in a dump).", nullable=True),
+        _field("site", pa.string(), "The site the page belongs to, for chrome learned across "
+               "its pages: the URL's host, else dir: and the folder, or file: and the crawl "
+               "dump, the page was read from."),
         _field("date", pa.string(), "The page's date (HTML metadata; the record's timestamp).",
                nullable=True),
         _field("title", pa.string(), "The page's title, where one was found.", nullable=True),

@@ -11,8 +11,8 @@ from pipeline.errors import PipelineError
 from .conftest import write_page
 
 DOC = {"doc_id": "a", "source": "a.txt", "format": "txt", "record_id": None, "url": None,
-       "date": None, "title": None, "n_chars": 3, "sha256": "0" * 64, "encoding": "utf-8",
-       "status": "ok", "reason": None, "duplicate_of": None, "text": "abc"}
+       "site": "dir:.", "date": None, "title": None, "n_chars": 3, "sha256": "0" * 64,
+       "encoding": "utf-8", "status": "ok", "reason": None, "duplicate_of": None, "text": "abc"}
 
 
 def test_round_trip_keeps_schema_and_descriptions(tmp_path):
