@@ -8,16 +8,20 @@ from pipeline import schemas
 from pipeline.cli import cli
 
 from .conftest import MODELS, SEEDS, write_page
+from .test_sites import site_page
 
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    """The seeds and variations of them: enough pages for several batches."""
+    """The seeds and variations of them (enough pages for several batches), and the pages of
+    one site with chrome to learn."""
     folder = tmp_path_factory.mktemp("pages")
     for n in range(3):
         for seed in SEEDS.glob("*.txt"):
             write_page(folder, f"{n}_{seed.name}", seed.read_text(encoding="utf-8")
                        .replace("the", f"the {n}", 1))
+    for n in range(4):
+        write_page(folder, f"site/page{n}.txt", site_page(n))
     return folder
 
 
@@ -33,8 +37,10 @@ def test_one_and_two_workers_write_the_same_bytes(pages, tmp_path):
     two = run(pages, tmp_path / "two", "--jobs", "2")
     assert one == two
     table = pq.ParquetFile(tmp_path / "one" / "documents.parquet")
-    assert table.metadata.num_row_groups == 4  # 15 pages in batches of 4: one group each
-    assert table.metadata.num_rows == 15
+    assert table.metadata.num_row_groups == 5  # 19 pages in batches of 4: one group each
+    assert table.metadata.num_rows == 19
+    reasons = pq.read_table(tmp_path / "one" / "segments.parquet").column("reason")
+    assert reasons.to_pylist().count("site_repeated") == 4 * 2
 
 
 def test_dask_local_cluster_writes_the_same_tables(pages, tmp_path):
