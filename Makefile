@@ -12,7 +12,7 @@ LC := $(BIN)/leadclaims
 INPUT ?= seeds
 OUT ?= outputs
 MODEL_DIR ?= models
-LABELS ?= labels/seeds.csv labels/corpus.csv labels/corpus_extra.csv
+LABELS ?= labels/seeds.csv labels/corpus.csv labels/corpus_extra.csv labels/corpus_more.csv
 HELDOUT ?= labels/heldout.csv
 
 INPUT_FILES := $(shell find $(INPUT) -type f \( -name '*.txt' -o -name '*.htm*' \
