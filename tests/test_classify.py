@@ -119,10 +119,12 @@ def seed_examples():
 
 
 @pytest.mark.parametrize("family", FAMILIES)
-def test_training_is_deterministic_and_export_matches_sklearn(family):
+@pytest.mark.parametrize("parse", [False, True])
+def test_training_is_deterministic_and_export_matches_sklearn(family, parse):
     examples = seed_examples()
-    first = train(examples, family=family)
-    second = train(examples, family=family)
+    settings = TrainingSettings(parse_features=parse)
+    first = train(examples, settings, family=family)
+    second = train(examples, settings, family=family)
     data = model_bytes(export_model(first))
     assert data == model_bytes(export_model(second))
     loaded = Classifier.from_data(json.loads(data), "v")
@@ -222,7 +224,7 @@ def test_parse_tokens_name_the_subject_of_each_clause():
 
 def test_experts_are_one_linear_model_once_exported():
     examples = seed_examples()
-    model = train(examples)
+    model = train(examples, TrainingSettings(parse_features=True))
     assert isinstance(model, LinearExperts)
     exported = export_model(model)
     assert [b["type"] for b in exported["blocks"]] == [
