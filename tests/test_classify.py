@@ -9,8 +9,12 @@ from pipeline import io as pio
 from pipeline.classify import (
     FAMILIES,
     Classifier,
+    ClauseFeatures,
     Examples,
+    LinearExperts,
+    ParseTokens,
     SentenceFeatures,
+    TrainingSettings,
     antecedents,
     classify_sentences,
     cross_validate,
@@ -115,10 +119,12 @@ def seed_examples():
 
 
 @pytest.mark.parametrize("family", FAMILIES)
-def test_training_is_deterministic_and_export_matches_sklearn(family):
+@pytest.mark.parametrize("parse", [False, True])
+def test_training_is_deterministic_and_export_matches_sklearn(family, parse):
     examples = seed_examples()
-    first = train(examples, family=family)
-    second = train(examples, family=family)
+    settings = TrainingSettings(parse_features=parse)
+    first = train(examples, settings, family=family)
+    second = train(examples, settings, family=family)
     data = model_bytes(export_model(first))
     assert data == model_bytes(export_model(second))
     loaded = Classifier.from_data(json.loads(data), "v")
@@ -185,3 +191,44 @@ def test_sentences_are_read_with_the_context_of_their_segment(classifier):
 def test_margins_rank_unsure_rows_first():
     probs = np.array([[0.9, 0.05, 0.03, 0.02], [0.4, 0.35, 0.2, 0.05]])
     assert np.allclose(margins(probs), [0.85, 0.05])
+
+
+def clause_feature(text, context="", antecedent="", name=None):
+    X = frame([text], [context], [antecedent])
+    values = dict(zip(ClauseFeatures.feature_names,
+                      ClauseFeatures().fit(X).transform(X).toarray()[0]))
+    return values[name] if name else values
+
+
+def test_clause_features_read_what_is_not_a_claim():
+    assert clause_feature("2. They keep the permit board current.", "",
+                          "Habits of site supervisors", name="list_item_after_manage") == 1.0
+    assert clause_feature("My manager reorganised it.", name="specific_past") == 1.0
+    assert clause_feature("This study examines how managers lead.", name="meta_role") == 1.0
+    assert clause_feature('Stop calling every manager a "leader."', name="mention_role") == 1.0
+    assert clause_feature("Crews replaced 312 lead service lines.",
+                          name="lead_other_sense_more") == 1.0
+    assert clause_feature("Leaders listen.", name="specific_role") == 0.0
+
+
+def test_parse_tokens_name_the_subject_of_each_clause():
+    def tokens(text, context=""):
+        return ParseTokens().transform(frame([text], [context]))[0].split()
+
+    assert "rootsubj:lead" in tokens("Good leaders listen before they speak.")
+    both = tokens("Managers plan the work, and leaders inspire the people.")
+    assert "subjroles:both" in both
+    assert "rootsubj:pron_manage" in tokens("They approve the rota.", "Supervisors run shifts.")
+    assert "role_notsubj" in tokens("We talked about leadership for an hour.")
+
+
+def test_experts_are_one_linear_model_once_exported():
+    examples = seed_examples()
+    model = train(examples, TrainingSettings(parse_features=True))
+    assert isinstance(model, LinearExperts)
+    exported = export_model(model)
+    assert [b["type"] for b in exported["blocks"]] == [
+        "tfidf", "tfidf", "semantic", "clause", "parse"]
+    single = train(examples, TrainingSettings(experts=False, parse_features=False))
+    assert [b["type"] for b in export_model(single)["blocks"]] == [
+        "tfidf", "tfidf", "semantic", "clause"]
