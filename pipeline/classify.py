@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -402,172 +402,6 @@ class ClauseFeatures(RowFeatures):
 
 
 # ---------------------------------------------------------------------------------------
-# Features from the dependency parse: who is the grammatical subject of each clause.
-
-_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
-_CLAUSE_DEPS = frozenset({"conj", "ccomp", "advcl", "parataxis"})
-_POINTING_PRONOUNS = frozenset({"they", "he", "she", "it", "this", "these", "those", "that",
-                                "them", "who"})
-_GENERIC_DETS = frozenset({"a", "an", "every", "any", "each", "all", "most", "many", "good",
-                           "great", "bad", "real", "true", "effective"})
-_ROLES = ("lead", "manage", "both")
-_PARSE_CACHE_SIZE = 8_192
-
-
-def _word_role(word: str) -> str:
-    """'lead', 'manage', 'both', 'exec' (a person with authority) or '' for one word."""
-    lead, manage = role_profile(word)
-    if lead or manage:
-        return "both" if lead and manage else "lead" if lead else "manage"
-    return "exec" if _EXEC_NOUN.search(word) else ""
-
-
-def _phrase_role(token: Any) -> str:
-    """The role a noun phrase names, its conjuncts included ("leaders and managers")."""
-    roles = {_word_role(t.text) for t in (token, *token.conjuncts)}
-    lead = bool(roles & {"lead", "both"})
-    manage = bool(roles & {"manage", "both"})
-    if lead or manage:
-        return "both" if lead and manage else "lead" if lead else "manage"
-    return "exec" if "exec" in roles else ""
-
-
-def _text_role(text: str) -> str:
-    lead, manage = role_profile(text or "")
-    return "both" if lead and manage else "lead" if lead else "manage" if manage else "none"
-
-
-def parse_tokens(doc: Any, antecedent_role: str = "none") -> list[str]:
-    """Symbolic tokens of a parsed sentence: the root's part of speech and tense, the role
-    (or pronoun pointing to ``antecedent_role``, or first person, or a name) that is the
-    subject of the main clause and of each conjoined or subordinate clause, how a role
-    subject is determined (my manager, a leader, bare plural), the main verb of a role
-    subject, and where role words stand when they are not subjects (object of a preposition,
-    object, modifier of another noun)."""
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None:
-        return []
-    tokens = [f"rootpos:{root.pos_}"]
-    modal = any(c.tag_ == "MD" for c in root.children)
-    own_tense = root.morph.get("Tense")
-    aux_tense = [c.morph.get("Tense") for c in root.children if c.dep_ in ("aux", "auxpass")]
-    tense = ("modal" if modal else own_tense[0].lower() if own_tense
-             else aux_tense[0][0].lower() if aux_tense and aux_tense[0] else "none")
-    tokens.append(f"tense:{tense}")
-    clauses = [root] + [t for t in doc if t.dep_ in _CLAUSE_DEPS and t.pos_ in ("VERB", "AUX")]
-    subject_roles = []
-    for i, clause in enumerate(clauses):
-        kind = "root" if i == 0 else "sub"
-        subjects = [c for c in clause.children if c.dep_ in _SUBJECT_DEPS]
-        if not subjects:
-            tokens.append(f"{kind}subj:none")
-        for subject in subjects:
-            role = _phrase_role(subject)
-            word = subject.text.lower()
-            if not role:
-                role = (f"pron_{antecedent_role}" if word in _POINTING_PRONOUNS
-                        and antecedent_role != "none" else "first" if word in ("i", "we")
-                        else "you" if word == "you" else "propn" if subject.pos_ == "PROPN"
-                        else "other")
-            subject_roles.append(role)
-            tokens.append(f"{kind}subj:{role}")
-            if kind == "root":
-                tokens.append(f"rootsubj_tense:{role}_{tense}")
-                if role.removeprefix("pron_") in _ROLES:
-                    tokens.append(f"rolesubj_verb:{clause.lemma_.lower()}")
-            if role in (*_ROLES, "exec"):
-                tokens.extend(_determiner_tokens(subject))
-    named = {r.removeprefix("pron_") for r in subject_roles}
-    if {"lead", "manage"} <= named or "both" in named:
-        tokens.append("subjroles:both")
-    for token in doc:
-        role = _word_role(token.text)
-        if role not in _ROLES:
-            continue
-        dep = token.dep_
-        while dep == "conj" and token.head is not token:
-            token = token.head
-            dep = token.dep_
-        if dep in _SUBJECT_DEPS:
-            continue
-        if dep == "pobj":
-            tokens += [f"role_pobj:{role}:{token.head.text.lower()}", f"role_pobj:{role}"]
-        elif dep in ("dobj", "attr", "oprd", "acomp", "appos"):
-            tokens.append(f"role_{dep}:{role}")
-        elif dep in ("compound", "amod", "nmod", "poss"):
-            tokens.append(f"role_mod:{role}")
-        elif dep == "ROOT":
-            tokens.append(f"role_root:{role}_{token.pos_}")
-        else:
-            tokens.append(f"role_{token.pos_.lower()}_{dep}:{role}")
-    lead, manage = role_profile(doc.text)
-    if (lead or manage) and not named & set(_ROLES):
-        tokens.append("role_notsubj")
-    return tokens
-
-
-def _determiner_tokens(subject: Any) -> list[str]:
-    determiners = [c for c in subject.children if c.dep_ in ("det", "poss", "amod", "nummod")]
-    out = []
-    for d in determiners:
-        word = d.text.lower()
-        if d.dep_ == "poss":
-            out.append(f"subjposs:{'first' if word in ('my', 'our') else 'other'}")
-        elif word in _GENERIC_DETS:
-            out.append("subjdet:generic")
-        elif word in ("the", "this", "that"):
-            out.append("subjdet:def")
-    if not determiners and subject.tag_ == "NNS":
-        out.append("subjdet:bareplural")
-    if not determiners and subject.tag_ == "NN":
-        out.append("subjdet:baremass")
-    return out
-
-
-class ParseTokens(BaseEstimator, TransformerMixin):
-    """``(text, context, antecedent)`` rows to strings of ``parse_tokens`` (space-joined),
-    for a vectorizer. The parser is ``pipeline.io.load_parser()``, loaded on first use; the
-    tokens of a sentence read after an antecedent role are cached.
-
-    Stateless: ``fit`` learns nothing.
-    """
-
-    _parser: ClassVar[Any] = None
-    _cache: ClassVar[dict[tuple[str, str], str]] = {}
-
-    def fit(self, X: Any, y: Any = None) -> ParseTokens:
-        _columns(X)
-        return self
-
-    def transform(self, X: Any) -> list[str]:
-        texts, contexts, antes = _columns(X)
-        keys = [(text, _text_role(antecedent or (context if names_a_role(context) else "")))
-                for text, context, antecedent in zip(texts, contexts, antes)]
-        cache = ParseTokens._cache
-        todo = [k for k in dict.fromkeys(keys) if k not in cache]
-        if todo:
-            if len(cache) + len(todo) > _PARSE_CACHE_SIZE:
-                cache.clear()
-            docs = self.parser().pipe([text for text, _ in todo], batch_size=256)
-            for (text, role), doc in zip(todo, docs):
-                cache[(text, role)] = " ".join(parse_tokens(doc, role))
-        return [cache[k] for k in keys]
-
-    @staticmethod
-    def parser() -> Any:
-        """spaCy's parser, loaded once per process."""
-        if ParseTokens._parser is None:
-            from pipeline.io import load_parser
-
-            ParseTokens._parser = load_parser()
-        return ParseTokens._parser
-
-
-def _parse_vectorizer() -> TfidfVectorizer:
-    return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True)
-
-
-# ---------------------------------------------------------------------------------------
 # Training.
 
 FAMILIES: tuple[str, ...] = ("logistic_regression", "complement_nb")
@@ -578,19 +412,16 @@ FAMILIES: tuple[str, ...] = ("logistic_regression", "complement_nb")
 class TrainingSettings:
     """Named settings of the training recipe.
 
-    With ``experts`` (logistic regression only), the hand-made and parse features and the
-    n-grams are fitted as two separate logistic regressions (C ``structure_C`` and ``C``)
-    whose logits add up: one linear model over all the features, in which the n-grams
-    cannot learn away what the hand-made features say. ``parse_features`` adds the tokens
-    of the dependency parse (``parse_tokens``); it costs a spaCy parse per sentence (about
-    1.4 s per 1,000 sentences) for a gain within the noise of cross-validation, so it is off.
+    With ``experts`` (logistic regression only), the hand-made features and the n-grams
+    are fitted as two separate logistic regressions (C ``structure_C`` and ``C``) whose
+    logits add up: one linear model over all the features, in which the n-grams cannot
+    learn away what the hand-made features say.
     """
 
     seed: int = 13
     C: float = 16.0
     structure_C: float = 1.0
     experts: bool = True
-    parse_features: bool = False
     nb_alpha: float = 0.3
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
@@ -631,14 +462,10 @@ def _ngram_blocks(settings: TrainingSettings) -> list[tuple[str, Any, Any]]:
 
 
 def _structure_blocks(settings: TrainingSettings) -> list[tuple[str, Any, Any]]:
-    blocks: list[tuple[str, Any, Any]] = [
+    return [
         ("semantic", SentenceFeatures(), _ROW_COLUMNS),
         ("clause", ClauseFeatures(), _ROW_COLUMNS),
     ]
-    if settings.parse_features:
-        blocks.append(("parse", Pipeline([("tokens", ParseTokens()),
-                                          ("tfidf", _parse_vectorizer())]), _ROW_COLUMNS))
-    return blocks
 
 
 def _logistic_regression(settings: TrainingSettings, C: float) -> LogisticRegression:
@@ -834,8 +661,6 @@ def export_model(estimator: Pipeline | LinearExperts) -> dict[str, Any]:
 def _export_block(name: str, transformer: Any) -> dict[str, Any] | None:
     if isinstance(transformer, TfidfVectorizer):
         return {"name": name, "type": "tfidf", **_vectorizer_data(transformer)}
-    if isinstance(transformer, Pipeline) and isinstance(transformer.steps[0][1], ParseTokens):
-        return {"name": name, "type": "parse", **_vectorizer_data(transformer.steps[-1][1])}
     if isinstance(transformer, RowFeatures):
         return {"name": name, "type": transformer.prefix,
                 "features": list(transformer.feature_names)}
@@ -896,7 +721,7 @@ class Classifier:
             width = 0
             for block in data["blocks"]:
                 kind = block["type"]
-                if kind in ("tfidf", "parse"):
+                if kind == "tfidf":
                     vectorizer = _load_vectorizer(block)
                     vectorizers.append((kind, vectorizer))
                     width += len(block["idf"])
@@ -931,8 +756,6 @@ class Classifier:
         for kind, v in self.vectorizers:
             if kind == "tfidf":
                 parts.append(v.transform(X["text"]))
-            elif kind == "parse":
-                parts.append(v.transform(ParseTokens().transform(X)))
             else:
                 parts.append(v.transform(X))
         features = sparse.hstack(parts, format="csr")

@@ -12,7 +12,6 @@ from pipeline.classify import (
     ClauseFeatures,
     Examples,
     LinearExperts,
-    ParseTokens,
     SentenceFeatures,
     TrainingSettings,
     antecedents,
@@ -119,10 +118,10 @@ def seed_examples():
 
 
 @pytest.mark.parametrize("family", FAMILIES)
-@pytest.mark.parametrize("parse", [False, True])
-def test_training_is_deterministic_and_export_matches_sklearn(family, parse):
+@pytest.mark.parametrize("experts", [True, False])
+def test_training_is_deterministic_and_export_matches_sklearn(family, experts):
     examples = seed_examples()
-    settings = TrainingSettings(parse_features=parse)
+    settings = TrainingSettings(experts=experts)
     first = train(examples, settings, family=family)
     second = train(examples, settings, family=family)
     data = model_bytes(export_model(first))
@@ -211,24 +210,15 @@ def test_clause_features_read_what_is_not_a_claim():
     assert clause_feature("Leaders listen.", name="specific_role") == 0.0
 
 
-def test_parse_tokens_name_the_subject_of_each_clause():
-    def tokens(text, context=""):
-        return ParseTokens().transform(frame([text], [context]))[0].split()
-
-    assert "rootsubj:lead" in tokens("Good leaders listen before they speak.")
-    both = tokens("Managers plan the work, and leaders inspire the people.")
-    assert "subjroles:both" in both
-    assert "rootsubj:pron_manage" in tokens("They approve the rota.", "Supervisors run shifts.")
-    assert "role_notsubj" in tokens("We talked about leadership for an hour.")
-
-
 def test_experts_are_one_linear_model_once_exported():
     examples = seed_examples()
-    model = train(examples, TrainingSettings(parse_features=True))
+    model = train(examples, TrainingSettings())
     assert isinstance(model, LinearExperts)
     exported = export_model(model)
     assert [b["type"] for b in exported["blocks"]] == [
-        "tfidf", "tfidf", "semantic", "clause", "parse"]
-    single = train(examples, TrainingSettings(experts=False, parse_features=False))
+        "tfidf", "tfidf", "semantic", "clause"]
+    assert len(exported["coef"][0]) == sum(
+        len(b.get("idf", b.get("features", []))) for b in exported["blocks"])
+    single = train(examples, TrainingSettings(experts=False))
     assert [b["type"] for b in export_model(single)["blocks"]] == [
         "tfidf", "tfidf", "semantic", "clause"]
