@@ -12,7 +12,8 @@ LC := $(BIN)/leadclaims
 INPUT ?= seeds
 OUT ?= outputs
 MODEL_DIR ?= models
-LABELS ?= labels/seeds.csv labels/corpus.csv labels/corpus_extra.csv labels/corpus_more.csv
+LABELS ?= labels/seeds.csv labels/corpus.csv labels/corpus_extra.csv labels/corpus_more.csv \
+	labels/corpus_hard.csv
 HELDOUT ?= labels/heldout.csv
 
 INPUT_FILES := $(shell find $(INPUT) -type f \( -name '*.txt' -o -name '*.htm*' \

@@ -172,16 +172,18 @@ def test_altered_or_truncated_model_is_refused(tmp_path):
 def test_sentences_are_read_with_the_context_of_their_segment(classifier):
     rows = [
         {"segment_id": "a", "text": "Leaders grow their people."},
-        {"segment_id": "a", "text": "This involves coaching."},
+        {"segment_id": "a", "text": "This involves coaching and mentoring."},
         {"segment_id": "a", "text": "It takes years."},
-        {"segment_id": "b", "text": "This involves coaching."},
+        {"segment_id": "b", "text": "This involves coaching and mentoring."},
     ]
     contexts, antes = segment_context(rows)
-    assert contexts == ["", "Leaders grow their people.", "This involves coaching.", ""]
+    assert contexts == ["", "Leaders grow their people.", "This involves coaching and mentoring.",
+                        ""]
     assert antes == ["", "Leaders grow their people.", "Leaders grow their people.", ""]
     out = classify_sentences(rows, classifier)
     assert out[1]["label"] == "leadership_trait"
     assert out[3]["label"] == "other"
+    assert out[1]["p_leadership_trait"] - out[3]["p_leadership_trait"] > 0.5
     for r in out:
         assert abs(sum(r[f"p_{label}"] for label in LABELS) - 1.0) < 1e-5
         assert r["confidence"] == max(r[f"p_{label}"] for label in LABELS)
