@@ -36,7 +36,7 @@ from pipeline.dedupe import DuplicateFinder
 from pipeline.errors import PipelineError
 from pipeline.ingest import ingest_documents
 from pipeline.runner import RunSettings, run_local
-from pipeline.sites import learn_site_chrome
+from pipeline.sites import learn_site_chrome, lines_of
 from pipeline.spam import SpamSettings
 from pipeline.split import split_segments
 from pipeline.training import (
@@ -169,9 +169,8 @@ def _clean(documents: Path, output: Path, spam_threshold: float) -> None:
              if row["status"] == "ok"]
     chrome = learn_site_chrome(((row["site"], row["text"]) for row in pages),
                                clean_settings=settings, workdir=output.parent)
-    none: frozenset[int] = frozenset()
     records = list(clean_documents(
-        ((row["doc_id"], row["text"], chrome.get(row["site"], none)) for row in pages),
+        ((row["doc_id"], row["text"], lines_of(chrome, row["site"])) for row in pages),
         settings))
     statuses = Counter(r.status for r in records)
     removed = Counter("spam" if r.status == "spam" else r.reason

@@ -37,7 +37,7 @@ from pipeline.clean import CleanSettings, clean_documents
 from pipeline.dedupe import DuplicateFinder, signature
 from pipeline.errors import PipelineError
 from pipeline.ingest import RawFile, ingest_documents
-from pipeline.sites import SiteChrome, SiteLineCounter, candidate_keys
+from pipeline.sites import SiteChrome, SiteLineCounter, candidate_keys, lines_of
 from pipeline.spam import SpamSettings
 from pipeline.split import split_segments
 
@@ -260,9 +260,8 @@ def mark_duplicates(result: IngestResult, duplicates: DuplicateFinder) -> pa.Tab
 def readable_pages(documents: Path, chrome: SiteChrome) -> Iterator[list[Page]]:
     """The readable pages of a ``documents`` file, one batch per row group, each with its
     site's chrome lines."""
-    none: frozenset[int] = frozenset()
     for table in pio.iter_row_groups(documents, ["doc_id", "status", "site", "text"]):
-        pages = [(row["doc_id"], row["text"], chrome.get(row["site"], none))
+        pages = [(row["doc_id"], row["text"], lines_of(chrome, row["site"]))
                  for row in table.to_pylist() if row["status"] == "ok"]
         if pages:
             yield pages

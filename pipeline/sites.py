@@ -25,7 +25,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -38,7 +37,12 @@ from pipeline.clean import CleanSettings, line_key, prose_lines
 SiteChrome = Mapping[str, frozenset[int]]
 """For each site with learned chrome: the ``line_key`` of each of its chrome lines."""
 
-NO_SITE_CHROME: SiteChrome = MappingProxyType({})
+_NO_LINES: frozenset[int] = frozenset()
+
+
+def lines_of(chrome: SiteChrome, site: str) -> frozenset[int]:
+    """The chrome line keys learned for ``site`` (none if it learned nothing)."""
+    return chrome.get(site, _NO_LINES)
 
 
 @dataclass(frozen=True)
