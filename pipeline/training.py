@@ -310,7 +310,7 @@ def build_card(*, version: str, model_sha256: str, family: str,
         },
         "settings": {
             "seed": settings.seed, "C": settings.C, "structure_C": settings.structure_C,
-            "experts": settings.experts,
+            "experts": settings.experts, "balanced_classes": settings.balanced_classes,
             "nb_alpha": settings.nb_alpha,
             "word_ngrams": list(settings.word_ngrams),
             "char_ngrams": list(settings.char_ngrams), "char_min_df": settings.char_min_df,

@@ -224,3 +224,17 @@ def test_experts_are_one_linear_model_once_exported():
     single = train(examples, TrainingSettings(experts=False))
     assert [b["type"] for b in export_model(single)["blocks"]] == [
         "tfidf", "tfidf", "semantic", "clause"]
+
+
+def test_balanced_classes_weigh_the_rare_labels_up():
+    # Seed labels: `other` and `relationship_claim` are common, the two traits rare, so
+    # weighting labels by inverse frequency raises the traits' share of the probability.
+    examples = seed_examples()
+    plain = train(examples, TrainingSettings())
+    balanced = train(examples, TrainingSettings(balanced_classes=True))
+    frame = examples.frame()
+    traits = [list(plain.classes_).index(label)
+              for label in ("leadership_trait", "management_trait")]
+    plain_share = plain.predict_proba(frame)[:, traits].sum(axis=1).mean()
+    balanced_share = balanced.predict_proba(frame)[:, traits].sum(axis=1).mean()
+    assert balanced_share > plain_share + 0.01
