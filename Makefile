@@ -13,7 +13,7 @@ INPUT ?= seeds
 OUT ?= outputs
 MODEL_DIR ?= models
 LABELS ?= labels/seeds.csv labels/corpus.csv labels/corpus_extra.csv labels/corpus_more.csv \
-	labels/corpus_hard.csv
+	labels/corpus_hard.csv labels/corpus_voices.csv
 HELDOUT ?= labels/heldout.csv
 
 INPUT_FILES := $(shell find $(INPUT) -type f \( -name '*.txt' -o -name '*.htm*' \

@@ -170,20 +170,27 @@ def test_altered_or_truncated_model_is_refused(tmp_path):
 
 
 def test_sentences_are_read_with_the_context_of_their_segment(classifier):
+    # LABELING.md's own example: "This involves coaching, mentoring, equipping and so on."
+    # after a sentence about leaders is a leadership trait.
+    example = "This involves coaching, mentoring, equipping and so on."
     rows = [
         {"segment_id": "a", "text": "Leaders grow their people."},
-        {"segment_id": "a", "text": "This involves coaching and mentoring."},
+        {"segment_id": "a", "text": example},
         {"segment_id": "a", "text": "It takes years."},
-        {"segment_id": "b", "text": "This involves coaching and mentoring."},
+        {"segment_id": "b", "text": "Managers keep the rota straight."},
+        {"segment_id": "b", "text": example},
     ]
     contexts, antes = segment_context(rows)
-    assert contexts == ["", "Leaders grow their people.", "This involves coaching and mentoring.",
-                        ""]
-    assert antes == ["", "Leaders grow their people.", "Leaders grow their people.", ""]
+    assert contexts == ["", "Leaders grow their people.", example, "",
+                        "Managers keep the rota straight."]
+    assert antes == ["", "Leaders grow their people.", "Leaders grow their people.", "",
+                     "Managers keep the rota straight."]
     out = classify_sentences(rows, classifier)
     assert out[1]["label"] == "leadership_trait"
-    assert out[3]["label"] == "other"
-    assert out[1]["p_leadership_trait"] - out[3]["p_leadership_trait"] > 0.5
+    assert out[2]["label"] == "other"
+    # The same sentence after a sentence about managers leans to management instead.
+    assert out[1]["p_leadership_trait"] - out[4]["p_leadership_trait"] > 0.3
+    assert out[4]["p_management_trait"] - out[1]["p_management_trait"] > 0.3
     for r in out:
         assert abs(sum(r[f"p_{label}"] for label in LABELS) - 1.0) < 1e-5
         assert r["confidence"] == max(r[f"p_{label}"] for label in LABELS)
