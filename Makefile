@@ -13,7 +13,7 @@ INPUT ?= seeds
 OUT ?= outputs
 MODEL_DIR ?= models
 LABELS ?= labels/seeds.csv labels/corpus.csv labels/corpus_extra.csv labels/corpus_more.csv \
-	labels/corpus_hard.csv labels/corpus_voices.csv
+	labels/corpus_hard.csv labels/corpus_voices.csv labels/corpus_voices2.csv
 HELDOUT ?= labels/heldout.csv
 
 INPUT_FILES := $(shell find $(INPUT) -type f \( -name '*.txt' -o -name '*.htm*' \
@@ -61,7 +61,7 @@ $(OUT)/claims.parquet: $(OUT)/sentences.parquet $(OUT)/segments.parquet \
 		--sentences $< --output $@ --traits $(OUT)/traits.parquet
 
 train: $(STAMP)
-	$(LC) train $(addprefix --labels ,$(LABELS)) --heldout $(HELDOUT) --output $(MODEL_DIR)
+	$(LC) train $(addprefix --labels ,$(LABELS)) $(addprefix --heldout ,$(HELDOUT)) --output $(MODEL_DIR)
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests benchmarks

@@ -398,9 +398,9 @@ def claims(documents: Path, segments: Path, sentences: Path, output: Path,
 @click.option("--labels", "label_paths", required=True, multiple=True,
               type=click.Path(path_type=Path),
               help="Label file: .csv, Label Studio .json or doccano .jsonl (repeatable).")
-@click.option("--heldout", type=click.Path(path_type=Path), default=None,
+@click.option("--heldout", "heldout_paths", type=click.Path(path_type=Path), multiple=True,
               help="Labeled file never trained on: the new model is compared with the "
-                   "current one on it.")
+                   "current one on it (repeatable: the files are pooled).")
 @click.option("--output", "models_dir", type=click.Path(path_type=Path),
               default=DEFAULT_MODEL_DIR, show_default=True,
               help="Models folder: the new version goes to versions/<version>/.")
@@ -411,14 +411,15 @@ def claims(documents: Path, segments: Path, sentences: Path, output: Path,
 @click.option("--force", is_flag=True,
               help="Use the new model even if its held-out macro-F1 is below the current one.")
 @handle_errors
-def train_command(label_paths: tuple[Path, ...], heldout: Path | None, models_dir: Path,
+def train_command(label_paths: tuple[Path, ...], heldout_paths: tuple[Path, ...],
+                  models_dir: Path,
                   family: str | None, seed: int, force: bool) -> None:
     """Train the classifier; store it as a new version; use it unless it does worse.
 
     Compares the model families by cross-validation grouped by source document, trains the
     best on all labels, and writes models/versions/<version>/ (model.json and card.json).
     With --heldout, prints the new model's metrics beside the current model's and the
-    keyword baseline's on that file, and replaces the current model (models/model.json)
+    keyword baseline's on those sentences, and replaces the current model (models/model.json)
     only if the new one's held-out macro-F1 is not lower, unless --force.
 
     \b
@@ -434,14 +435,15 @@ def train_command(label_paths: tuple[Path, ...], heldout: Path | None, models_di
     if not labels.sentences:
         raise PipelineError("no labeled sentences in " + ", ".join(map(str, label_paths)))
     examples = to_examples(labels.sentences)
-    held = None
-    if heldout is not None:
-        held_set, _ = pio.read_label_files([heldout])
+    held, held_files = None, []
+    if heldout_paths:
+        held_set, held_files = pio.read_label_files(heldout_paths)
         overlap = {s.text.casefold() for s in held_set.sentences} & {
             t.casefold() for t in examples.texts}
         if overlap:
-            raise PipelineError(f"{heldout}: {len(overlap)} held-out sentences are also in the "
-                                f"training labels (e.g. {sorted(overlap)[0]!r})")
+            raise PipelineError(f"{', '.join(map(str, heldout_paths))}: {len(overlap)} held-out "
+                                f"sentences are also in the training labels "
+                                f"(e.g. {sorted(overlap)[0]!r})")
         held = to_examples(held_set.sentences)
 
     comparison, predictions = {}, {}
@@ -463,8 +465,8 @@ def train_command(label_paths: tuple[Path, ...], heldout: Path | None, models_di
     if held is not None:
         held_result = evaluate_metrics(held.labels, new_model.predict(
             held.texts, held.contexts, held.antecedents), held.groups, seed)
-        held_result["file"] = heldout.as_posix()
-        held_result["file_sha256"] = pio.sha256_bytes(heldout.read_bytes())
+        held_result["files"] = [{"path": name, "sha256": pio.sha256_bytes(data)}
+                                for name, data in held_files]
         held_result["keyword_baseline"] = score(held.labels, keyword_baseline(held.texts))
     card = build_card(version=version, model_sha256=pio.sha256_bytes(data), family=best,
                       files=files, sentences=labels.sentences, settings=settings,
@@ -480,7 +482,8 @@ def train_command(label_paths: tuple[Path, ...], heldout: Path | None, models_di
     current = _current_model(models_dir)
     promote = True
     if held is not None and held_result is not None:
-        click.echo(f"\nheld out ({heldout}, {len(held)} sentences):")
+        click.echo(f"\nheld out ({', '.join(map(str, heldout_paths))}, {len(held)} "
+                   "sentences):")
         click.echo(format_metrics(held_result))
         rows = [("new " + version, held_result["macro_f1"]),
                 ("keyword baseline", held_result["keyword_baseline"]["macro_f1"])]

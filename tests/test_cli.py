@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from pipeline import io as pio
 from pipeline.cli import cli
+from pipeline.schemas import LABELS
 
 from .conftest import MODELS, ROOT, write_page
 
@@ -141,6 +142,23 @@ def test_train_refuses_heldout_sentences_in_the_training_labels(tmp_path):
     result = train(tmp_path / "m", labels, labels)
     assert result.exit_code == 2 and "held-out sentences are also in the training" in (
         result.output)
+
+
+def test_train_pools_several_heldout_files(tmp_path):
+    labels = small_labels(tmp_path)
+    rows = pio.read_csv_rows(ROOT / "labels/heldout.csv")
+    fields = ["source", "position", "text", "context", "label"]
+    first, second = tmp_path / "held_a.csv", tmp_path / "held_b.csv"
+    pio.write_csv_rows(rows[:150], first, fields)
+    pio.write_csv_rows(rows[150:], second, fields)
+    result = CliRunner().invoke(cli, ["train", "--labels", str(labels), "--heldout", str(first),
+                                      "--heldout", str(second), "--output", str(tmp_path / "m"),
+                                      "--family", "logistic_regression"])
+    assert result.exit_code == 0, result.output
+    assert f"{len(rows)} sentences" in result.output
+    held = json.loads((tmp_path / "m" / "card.json").read_text())["heldout"]
+    assert [f["path"] for f in held["files"]] == [first.as_posix(), second.as_posix()]
+    assert sum(held["per_label"][label]["support"] for label in LABELS) == len(rows)
 
 
 def test_label_export_round_trips_into_train(tmp_path, seed_run):
