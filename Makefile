@@ -14,7 +14,9 @@ OUT ?= outputs
 MODEL_DIR ?= models
 LABELS ?= labels/seeds.csv labels/corpus.csv labels/corpus_extra.csv labels/corpus_more.csv \
 	labels/corpus_hard.csv labels/corpus_voices.csv labels/corpus_voices2.csv
-HELDOUT ?= labels/heldout.csv
+# Files people add after labeling (`make train EXTRA_LABELS=to_label.csv`), on top of LABELS.
+EXTRA_LABELS ?=
+HELDOUT ?= labels/heldout.csv labels/heldout_pages.csv
 
 INPUT_FILES := $(shell find $(INPUT) -type f \( -name '*.txt' -o -name '*.htm*' \
 	-o -name '*.jsonl' -o -name '*.jsonl.gz' -o -name '*.parquet' \) 2>/dev/null)
@@ -61,7 +63,7 @@ $(OUT)/claims.parquet: $(OUT)/sentences.parquet $(OUT)/segments.parquet \
 		--sentences $< --output $@ --traits $(OUT)/traits.parquet
 
 train: $(STAMP)
-	$(LC) train $(addprefix --labels ,$(LABELS)) $(addprefix --heldout ,$(HELDOUT)) --output $(MODEL_DIR)
+	$(LC) train $(addprefix --labels ,$(LABELS) $(EXTRA_LABELS)) $(addprefix --heldout ,$(HELDOUT)) --output $(MODEL_DIR)
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests benchmarks

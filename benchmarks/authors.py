@@ -23,9 +23,13 @@ from pipeline import io as pio  # noqa: E402
 from pipeline.classify import TrainingSettings, score, train  # noqa: E402
 from pipeline.training import to_examples  # noqa: E402
 
-DEFAULT_FILES = ["labels/seeds.csv", "labels/corpus.csv", "labels/corpus_extra.csv",
-                 "labels/corpus_more.csv", "labels/corpus_hard.csv",
-                 "labels/corpus_voices.csv"]
+
+def training_label_files() -> list[str]:
+    """Every label file in ``labels/`` but the held-out ones, the seeds first."""
+    names = sorted(p.name for p in (ROOT / "labels").glob("*.csv")
+                   if not p.name.startswith("heldout"))
+    names.sort(key=lambda name: name != "seeds.csv")
+    return [f"labels/{name}" for name in names]
 
 
 def examples_of(paths: list[Path]):
@@ -53,7 +57,7 @@ def leave_one_file_out(files: list[Path], held: list[Path], always_out: Path | N
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--labels", nargs="+", default=DEFAULT_FILES,
+    parser.add_argument("--labels", nargs="+", default=training_label_files(),
                         help="label files; the first (the seeds) is never left out")
     parser.add_argument("--without", type=Path, default=None,
                         help="also score every left-out file with this file out of training")

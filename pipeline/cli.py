@@ -20,6 +20,7 @@ from pipeline.claims import build_traits, extract_claims
 from pipeline.classify import (
     FAMILIES,
     Classifier,
+    Examples,
     TrainingSettings,
     classify_sentences,
     cross_validate,
@@ -445,6 +446,10 @@ def train_command(label_paths: tuple[Path, ...], heldout_paths: tuple[Path, ...]
                                 f"sentences are also in the training labels "
                                 f"(e.g. {sorted(overlap)[0]!r})")
         held = to_examples(held_set.sentences)
+        # Each file also on its own: held-out files can differ in kind (claim-dense pairs
+        # of sentences, whole pages that are mostly `other`).
+        held_by_file = {str(path): to_examples(pio.read_label_files([path])[0].sentences)
+                        for path in heldout_paths} if len(heldout_paths) > 1 else {}
 
     comparison, predictions = {}, {}
     for name in [family] if family else FAMILIES:
@@ -463,11 +468,12 @@ def train_command(label_paths: tuple[Path, ...], heldout_paths: tuple[Path, ...]
     new_model = Classifier.from_data(json.loads(data), version)
     held_result = None
     if held is not None:
-        held_result = evaluate_metrics(held.labels, new_model.predict(
-            held.texts, held.contexts, held.antecedents), held.groups, seed)
+        held_result = _heldout_metrics(new_model, held, seed)
         held_result["files"] = [{"path": name, "sha256": pio.sha256_bytes(data)}
                                 for name, data in held_files]
-        held_result["keyword_baseline"] = score(held.labels, keyword_baseline(held.texts))
+        if held_by_file:
+            held_result["by_file"] = {name: _heldout_metrics(new_model, examples_of_file, seed)
+                                      for name, examples_of_file in held_by_file.items()}
     card = build_card(version=version, model_sha256=pio.sha256_bytes(data), family=best,
                       files=files, sentences=labels.sentences, settings=settings,
                       cross_validation=cv, families={"chosen": best, "by_family": comparison,
@@ -485,6 +491,11 @@ def train_command(label_paths: tuple[Path, ...], heldout_paths: tuple[Path, ...]
         click.echo(f"\nheld out ({', '.join(map(str, heldout_paths))}, {len(held)} "
                    "sentences):")
         click.echo(format_metrics(held_result))
+        for name, result in held_result.get("by_file", {}).items():
+            low, high = result["interval_95"]["macro_f1"]
+            click.echo(f"  {name}: macro-F1 {result['macro_f1']:.3f} [{low:.3f}, {high:.3f}] "
+                       f"on {result['sentences']} sentences; keyword baseline "
+                       f"{result['keyword_baseline']['macro_f1']:.3f}")
         rows = [("new " + version, held_result["macro_f1"]),
                 ("keyword baseline", held_result["keyword_baseline"]["macro_f1"])]
         if current is not None:
@@ -501,6 +512,14 @@ def train_command(label_paths: tuple[Path, ...], heldout_paths: tuple[Path, ...]
         click.echo(f"kept {current.version}: the new model does worse on the held-out file "
                    "(use --force to replace it anyway)")
     _report(f"train: done [{time.perf_counter() - started:.1f}s]")
+
+
+def _heldout_metrics(model: Classifier, held: Examples, seed: int) -> dict[str, Any]:
+    """Metrics of ``model`` on held-out examples, with the keyword baseline beside them."""
+    result = evaluate_metrics(held.labels, model.predict(
+        held.texts, held.contexts, held.antecedents), held.groups, seed)
+    result["keyword_baseline"] = score(held.labels, keyword_baseline(held.texts))
+    return result
 
 
 def _current_model(models_dir: Path) -> Classifier | None:

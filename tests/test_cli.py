@@ -159,6 +159,13 @@ def test_train_pools_several_heldout_files(tmp_path):
     held = json.loads((tmp_path / "m" / "card.json").read_text())["heldout"]
     assert [f["path"] for f in held["files"]] == [first.as_posix(), second.as_posix()]
     assert sum(held["per_label"][label]["support"] for label in LABELS) == len(rows)
+    # Each file is also scored on its own, with its own baseline.
+    by_file = held["by_file"]
+    assert list(by_file) == [str(first), str(second)]
+    assert [by_file[str(f)]["sentences"] for f in (first, second)] == [150, len(rows) - 150]
+    assert all("keyword_baseline" in r and len(r["interval_95"]["macro_f1"]) == 2
+               for r in by_file.values())
+    assert f"{second}: macro-F1 {by_file[str(second)]['macro_f1']:.3f}" in result.output
 
 
 def test_label_export_round_trips_into_train(tmp_path, seed_run):
