@@ -4,10 +4,13 @@ Each label file of ``labels/`` was written by one team of writers. Grouped cross
 keeps a page out of training but not its writers, whose wording and habits the model has
 learned from their other pages; this check leaves out a whole file at a time instead: train
 on the other files, score the left-out one, and pool the predictions. With ``--without FILE``
-it also shows what a file adds: the same check with that file left out of every training set.
+(repeatable) it also shows what files add: the same check with them left out of every
+training set.
 
     python benchmarks/authors.py
     python benchmarks/authors.py --without labels/corpus_voices.csv
+    python benchmarks/authors.py --without labels/corpus_pages.csv \
+        --without labels/corpus_pages2.csv --without labels/corpus_pages3.csv
 """
 
 from __future__ import annotations
@@ -37,15 +40,15 @@ def examples_of(paths: list[Path]):
     return to_examples(labels.sentences)
 
 
-def leave_one_file_out(files: list[Path], held: list[Path], always_out: Path | None,
+def leave_one_file_out(files: list[Path], held: list[Path], always_out: list[Path],
                        settings: TrainingSettings) -> tuple[dict[str, float], float]:
     """Macro-F1 on each file of ``held`` when trained on the other ``files`` (never on
-    ``always_out``), and on all of them pooled."""
+    those in ``always_out``), and on all of them pooled."""
     truth: list[str] = []
     predicted: list[str] = []
     per_file: dict[str, float] = {}
     for left_out in held:
-        training = [f for f in files if f != left_out and f != always_out]
+        training = [f for f in files if f != left_out and f not in always_out]
         model = train(examples_of(training), settings)
         test = examples_of([left_out])
         guess = [str(p) for p in model.predict(test.frame())]
@@ -59,17 +62,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", nargs="+", default=training_label_files(),
                         help="label files; the first (the seeds) is never left out")
-    parser.add_argument("--without", type=Path, default=None,
-                        help="also score every left-out file with this file out of training")
+    parser.add_argument("--without", type=Path, action="append", default=[],
+                        help="also score every left-out file with this file out of training "
+                             "(repeatable)")
     args = parser.parse_args()
     files = [ROOT / f if not Path(f).is_absolute() else Path(f) for f in args.labels]
-    without = (ROOT / args.without if args.without and not args.without.is_absolute()
-               else args.without)
-    held = [f for f in files[1:] if f != without]
+    without = [f if f.is_absolute() else ROOT / f for f in args.without]
+    held = [f for f in files[1:] if f not in without]
     settings = TrainingSettings()
-    runs = [("trained on all other files", None)]
-    if without is not None:
-        runs.append((f"trained without {without.name}", without))
+    runs: list[tuple[str, list[Path]]] = [("trained on all other files", [])]
+    if without:
+        runs.append((f"without {', '.join(f.stem for f in without)}"[:32], without))
     print(f"{'left-out file':28} " + " ".join(f"{name:>32}" for name, _ in runs))
     results = [leave_one_file_out(files, held, out, settings) for _, out in runs]
     for f in held:
