@@ -468,12 +468,12 @@ def train_command(label_paths: tuple[Path, ...], heldout_paths: tuple[Path, ...]
     new_model = Classifier.from_data(json.loads(data), version)
     held_result = None
     if held is not None:
-        held_result = _heldout_metrics(new_model, held, seed)
+        held_result = _metrics_with_baseline(new_model, held, seed)
         held_result["files"] = [{"path": name, "sha256": pio.sha256_bytes(data)}
                                 for name, data in held_files]
         if held_by_file:
-            held_result["by_file"] = {name: _heldout_metrics(new_model, examples_of_file, seed)
-                                      for name, examples_of_file in held_by_file.items()}
+            held_result["by_file"] = {name: _metrics_with_baseline(new_model, one_file, seed)
+                                      for name, one_file in held_by_file.items()}
     card = build_card(version=version, model_sha256=pio.sha256_bytes(data), family=best,
                       files=files, sentences=labels.sentences, settings=settings,
                       cross_validation=cv, families={"chosen": best, "by_family": comparison,
@@ -514,11 +514,12 @@ def train_command(label_paths: tuple[Path, ...], heldout_paths: tuple[Path, ...]
     _report(f"train: done [{time.perf_counter() - started:.1f}s]")
 
 
-def _heldout_metrics(model: Classifier, held: Examples, seed: int) -> dict[str, Any]:
-    """Metrics of ``model`` on held-out examples, with the keyword baseline beside them."""
-    result = evaluate_metrics(held.labels, model.predict(
-        held.texts, held.contexts, held.antecedents), held.groups, seed)
-    result["keyword_baseline"] = score(held.labels, keyword_baseline(held.texts))
+def _metrics_with_baseline(model: Classifier, examples: Examples, seed: int) -> dict[str, Any]:
+    """Metrics of ``model`` on labeled examples (with bootstrap intervals), and the keyword
+    baseline's on the same sentences."""
+    result = evaluate_metrics(examples.labels, model.predict(
+        examples.texts, examples.contexts, examples.antecedents), examples.groups, seed)
+    result["keyword_baseline"] = score(examples.labels, keyword_baseline(examples.texts))
     return result
 
 
@@ -561,12 +562,10 @@ def evaluate_command(label_paths: tuple[Path, ...], model_dir: Path, cv: bool, s
     trained_on = {f["sha256"] for f in card.get("training_data", {}).get("files", [])}
     seen = [name for name, data in files if pio.sha256_bytes(data) in trained_on]
     note = f" (trained on {', '.join(seen)}: these are training scores)" if seen else ""
-    predicted = classifier.predict(examples.texts, examples.contexts, examples.antecedents)
-    metrics = evaluate_metrics(examples.labels, predicted, examples.groups, seed)
-    baseline = score(examples.labels, keyword_baseline(examples.texts))
+    metrics = _metrics_with_baseline(classifier, examples, seed)
     click.echo(f"model {classifier.version} on {len(examples)} sentences{note}:\n"
                f"{format_metrics(metrics)}\nkeyword baseline: macro-F1 "
-               f"{baseline['macro_f1']:.3f}")
+               f"{metrics['keyword_baseline']['macro_f1']:.3f}")
     if cv:
         settings = TrainingSettings(seed=seed)
         result = cross_validate(examples, settings, classifier.family)
