@@ -1,9 +1,10 @@
 """Stage 4, classify: label sentences with the four labels of LABELING.md.
 
 The model is a scikit-learn pipeline: word and character n-grams (TF-IDF) beside
-``SentenceFeatures``, hand-made features that carry meaning (which roles a sentence names, in
-which senses, whether it negates, contrasts or asks, and which role the previous sentence of
-the paragraph named), feeding a multinomial logistic regression.
+``SentenceFeatures`` and ``ClauseFeatures``, hand-made features that carry meaning (which
+roles a sentence names, in which senses, whether it negates, contrasts or asks, and which role
+the previous sentence of the paragraph named), and ``MeaningFeatures``, embeddings of the
+sentence and the previous one, feeding a multinomial logistic regression.
 
 A trained model is exported as plain JSON (vocabularies, IDF weights, coefficients): loading
 it never executes code, and the same labels and seed give the same bytes.
@@ -403,12 +404,13 @@ class ClauseFeatures(RowFeatures):
 
 
 class MeaningFeatures(BaseEstimator, TransformerMixin):
-    """What a sentence and its context mean, as sentence embeddings: the encoder's vector
-    of the text beside the vector of the previous sentence of its paragraph (zeros where
-    there is none). They carry what word lists cannot: a trait described in other words, a
-    role-holder by another name, a story that claims nothing.
+    """What a sentence and its context mean, as embeddings (``pipeline.encoder``: the mean
+    of pretrained word-piece vectors): the vector of the text beside the vector of the
+    previous sentence of its paragraph (zeros where there is none). Words that mean alike
+    get near vectors, so a trait described in other words, or a role-holder by another name,
+    lands near what the labels taught; n-grams only match the words they saw.
 
-    Stateless: the encoder is pinned and fitted elsewhere (see ``pipeline.encoder``).
+    Stateless: the vectors are pinned and were trained elsewhere.
     """
 
     columns: tuple[str, ...] = ("text", "context")

@@ -12,6 +12,7 @@ from pipeline.classify import (
     ClauseFeatures,
     Examples,
     LinearExperts,
+    MeaningFeatures,
     SentenceFeatures,
     TrainingSettings,
     antecedents,
@@ -28,6 +29,7 @@ from pipeline.classify import (
     subject_window,
     train,
 )
+from pipeline.encoder import DIMENSIONS, default_encoder
 from pipeline.errors import PipelineError
 from pipeline.schemas import LABELS
 from pipeline.training import to_examples, validate_rows
@@ -273,3 +275,22 @@ def test_balanced_classes_weigh_the_rare_labels_up():
     plain_share = plain.predict_proba(frame)[:, traits].sum(axis=1).mean()
     balanced_share = balanced.predict_proba(frame)[:, traits].sum(axis=1).mean()
     assert balanced_share > plain_share + 0.01
+
+
+def test_meaning_features_are_the_embeddings_of_the_text_and_its_context():
+    rows = frame(["Managers plan the week.", "They also sign off the rota."],
+                 ["", "Managers plan the week."])
+    features = MeaningFeatures().fit(rows).transform(rows)
+    assert features.shape == (2, 2 * DIMENSIONS)
+    first = default_encoder().encode(["Managers plan the week."])[0]
+    assert np.allclose(features[0, DIMENSIONS:], 0.0)  # no previous sentence
+    assert np.allclose(features[1, DIMENSIONS:], first, atol=1e-6)
+    assert np.allclose(features[0, :DIMENSIONS], first, atol=1e-6)
+
+
+def test_a_model_trained_over_another_encoder_is_refused():
+    exported = export_model(train(seed_examples(), TrainingSettings()))
+    block = next(b for b in exported["blocks"] if b["type"] == "meaning")
+    block["weights_sha256"] = "0" * 64
+    with pytest.raises(PipelineError, match="another sentence encoder"):
+        Classifier.from_data(exported, "v")
