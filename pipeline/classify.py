@@ -536,8 +536,10 @@ def build_estimator(settings: TrainingSettings | None = None,
     if family not in FAMILIES:
         raise PipelineError(f"unknown model family {family!r} (one of {', '.join(FAMILIES)})")
 
-    def pipeline(blocks: list[tuple[str, Any, Any]], model: Any) -> Pipeline:
-        return Pipeline([("features", ColumnTransformer(blocks, sparse_threshold=1.0)),
+    def pipeline(blocks: list[tuple[str, Any, Any]], model: Any, dense: bool = False
+                 ) -> Pipeline:
+        return Pipeline([("features", ColumnTransformer(blocks,
+                                                        sparse_threshold=0.0 if dense else 1.0)),
                          ("model", model)])
 
     if family == "complement_nb":
@@ -549,7 +551,8 @@ def build_estimator(settings: TrainingSettings | None = None,
     return LinearExperts([
         ("ngrams", pipeline(_ngram_blocks(settings), _logistic_regression(settings, settings.C))),
         ("structure", pipeline(_structure_blocks(settings),
-                               _logistic_regression(settings, settings.structure_C))),
+                               _logistic_regression(settings, settings.structure_C),
+                               dense=settings.meaning)),
     ])
 
 

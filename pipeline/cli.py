@@ -44,6 +44,7 @@ from pipeline.training import (
     LABEL_EXPORT_COLUMNS,
     build_card,
     format_metrics,
+    paired_difference,
     to_examples,
     uncertain_sentences,
 )
@@ -499,11 +500,18 @@ def train_command(label_paths: tuple[Path, ...], heldout_paths: tuple[Path, ...]
         rows = [("new " + version, held_result["macro_f1"]),
                 ("keyword baseline", held_result["keyword_baseline"]["macro_f1"])]
         if current is not None:
-            current_macro = score(held.labels, current.predict(
-                held.texts, held.contexts, held.antecedents))["macro_f1"]
+            current_predictions = current.predict(held.texts, held.contexts, held.antecedents)
+            current_macro = score(held.labels, current_predictions)["macro_f1"]
             rows.insert(1, ("current " + current.version, current_macro))
             promote = held_result["macro_f1"] >= current_macro or current.version == version
+            paired = paired_difference(held.labels, new_model.predict(
+                held.texts, held.contexts, held.antecedents), current_predictions, held.groups,
+                seed)
         click.echo("held-out macro-F1: " + "; ".join(f"{n} {m:.3f}" for n, m in rows))
+        if current is not None:
+            low, high = paired["interval_95"]
+            click.echo(f"new minus current: {paired['difference']:+.3f} [{low:+.3f}, "
+                       f"{high:+.3f}] (paired bootstrap over held-out documents)")
     if promote or force:
         pio.promote(models_dir, version_dir)
         click.echo(f"{version} is now the model in {models_dir}"

@@ -11,6 +11,7 @@ from pipeline.training import (
     bootstrap_interval,
     build_card,
     format_metrics,
+    paired_difference,
     to_examples,
     validate_rows,
 )
@@ -135,6 +136,29 @@ def test_examples_rebuild_paragraphs_for_the_antecedent():
     examples = to_examples(sentences)
     assert examples.antecedents == ["", "Leaders set direction.", "Leaders set direction.", ""]
     assert examples.groups == ["d"] * 4
+
+
+def test_paired_difference_sees_a_small_gain_that_separate_intervals_hide():
+    # 40 documents of 10 sentences; the new model fixes one error in each of 8 documents.
+    y_true = (["other"] * 6 + ["leadership_trait"] * 2 + ["management_trait"] * 2) * 40
+    groups = [f"g{i // 10}" for i in range(400)]
+    old = list(y_true)
+    for doc in range(40):  # three errors per document, spread over the labels
+        old[doc * 10 + 0] = "leadership_trait"
+        old[doc * 10 + 6] = "other"
+        old[doc * 10 + 8] = "other"
+    new = list(old)
+    for doc in range(8):
+        new[doc * 10 + 6] = "leadership_trait"
+    paired = paired_difference(y_true, new, old, groups, seed=1)
+    gain = score(y_true, new)["macro_f1"] - score(y_true, old)["macro_f1"]
+    assert paired["difference"] == pytest.approx(gain, abs=1e-4)
+    assert 0 < paired["interval_95"][0] <= paired["difference"] <= paired["interval_95"][1]
+    # Side by side, the two models' own intervals overlap.
+    assert (bootstrap_interval(y_true, new, groups, seed=1)["macro_f1"][0]
+            < bootstrap_interval(y_true, old, groups, seed=1)["macro_f1"][1])
+    same = paired_difference(y_true, old, old, groups, seed=1)
+    assert same == {"difference": 0.0, "interval_95": [0.0, 0.0]}
 
 
 def test_bootstrap_interval_contains_the_estimate():
