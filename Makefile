@@ -54,7 +54,7 @@ $(OUT)/split.parquet: $(OUT)/documents.parquet $(OUT)/segments.parquet pipeline/
 		--output $@
 
 $(OUT)/sentences.parquet: $(OUT)/split.parquet $(MODEL_DIR)/model.json \
-		$(MODEL_DIR)/card.json pipeline/classify.py pipeline/encoder.py $(COMMON) | $(STAMP)
+		$(MODEL_DIR)/card.json pipeline/classify.py $(COMMON) | $(STAMP)
 	$(LC) classify --input $< --model $(MODEL_DIR) --output $@
 
 # claims.parquet and traits.parquet come from one command; traits is written second.

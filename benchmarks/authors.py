@@ -9,7 +9,6 @@ training set.
 
     python benchmarks/authors.py
     python benchmarks/authors.py --without labels/corpus_voices.csv
-    python benchmarks/authors.py --no-meaning   # the recipe without sentence embeddings
     python benchmarks/authors.py --without labels/corpus_pages.csv \
         --without labels/corpus_pages2.csv --without labels/corpus_pages3.csv
 """
@@ -66,13 +65,11 @@ def main() -> None:
     parser.add_argument("--without", type=Path, action="append", default=[],
                         help="also score every left-out file with this file out of training "
                              "(repeatable)")
-    parser.add_argument("--no-meaning", action="store_true",
-                        help="train without the sentence embeddings (TrainingSettings.meaning)")
     args = parser.parse_args()
     files = [ROOT / f if not Path(f).is_absolute() else Path(f) for f in args.labels]
     without = [f if f.is_absolute() else ROOT / f for f in args.without]
     held = [f for f in files[1:] if f not in without]
-    settings = TrainingSettings(meaning=not args.no_meaning)
+    settings = TrainingSettings()
     runs: list[tuple[str, list[Path]]] = [("trained on all other files", [])]
     if without:
         runs.append((f"without {', '.join(f.stem for f in without)}"[:32], without))

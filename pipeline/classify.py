@@ -1,10 +1,9 @@
 """Stage 4, classify: label sentences with the four labels of LABELING.md.
 
 The model is a scikit-learn pipeline: word and character n-grams (TF-IDF) beside
-``SentenceFeatures`` and ``ClauseFeatures``, hand-made features that carry meaning (which
-roles a sentence names, in which senses, whether it negates, contrasts or asks, and which role
-the previous sentence of the paragraph named), and ``MeaningFeatures``, embeddings of the
-sentence and the previous one, feeding a multinomial logistic regression.
+``SentenceFeatures``, hand-made features that carry meaning (which roles a sentence names, in
+which senses, whether it negates, contrasts or asks, and which role the previous sentence of
+the paragraph named), feeding a multinomial logistic regression.
 
 A trained model is exported as plain JSON (vocabularies, IDF weights, coefficients): loading
 it never executes code, and the same labels and seed give the same bytes.
@@ -34,7 +33,6 @@ from sklearn.model_selection import GroupKFold
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import Pipeline
 
-from pipeline import encoder
 from pipeline.errors import PipelineError
 from pipeline.schemas import LABELS, PROBABILITY_COLUMNS
 
@@ -403,41 +401,6 @@ class ClauseFeatures(RowFeatures):
         ]
 
 
-class MeaningFeatures(BaseEstimator, TransformerMixin):
-    """What a sentence and its context mean, as embeddings (``pipeline.encoder``: the mean
-    of pretrained word-piece vectors): the vector of the text beside the vector of the
-    previous sentence of its paragraph (zeros where there is none). Words that mean alike
-    get near vectors, so a trait described in other words, or a role-holder by another name,
-    lands near what the labels taught; n-grams only match the words they saw.
-
-    Stateless: the vectors are pinned and were trained elsewhere.
-    """
-
-    columns: tuple[str, ...] = ("text", "context")
-    prefix = "meaning"
-
-    def fit(self, X: Any, y: Any = None) -> MeaningFeatures:
-        """Nothing to learn; checks the input has a text column."""
-        _columns(X)
-        self.n_features_out_ = len(self.columns) * encoder.DIMENSIONS
-        return self
-
-    def transform(self, X: Any) -> np.ndarray:
-        """One row of embeddings per input row (dense, float64)."""
-        texts, contexts, _ = _columns(X)
-        model = encoder.default_encoder()
-        vectors = model.encode(texts)
-        present = [i for i, c in enumerate(contexts) if c]
-        previous = np.zeros_like(vectors)
-        if present:
-            previous[present] = model.encode([contexts[i] for i in present])
-        return np.hstack([vectors, previous]).astype(np.float64)
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.asarray([f"{self.prefix}__{column}_{i}" for column in self.columns
-                           for i in range(encoder.DIMENSIONS)], dtype=object)
-
-
 # ---------------------------------------------------------------------------------------
 # Training.
 
@@ -454,10 +417,6 @@ class TrainingSettings:
     logits add up: one linear model over all the features, in which the n-grams cannot
     learn away what the hand-made features say.
 
-    ``meaning`` (logistic regression only) adds sentence embeddings of the text and of its
-    context (``MeaningFeatures``) to the hand-made features' expert. ComplementNB cannot
-    take them: its features must not be negative.
-
     ``balanced_classes`` weights each label inversely to its frequency. It is off: weighting
     the claim labels up against ``other`` (the commonest) goes against the guide's rule 6
     ("when in real doubt between a trait and other, prefer other"), and grouped
@@ -468,7 +427,6 @@ class TrainingSettings:
     C: float = 16.0
     structure_C: float = 1.0
     experts: bool = True
-    meaning: bool = True
     balanced_classes: bool = False
     nb_alpha: float = 0.3
     word_ngrams: tuple[int, int] = (1, 2)
@@ -509,15 +467,11 @@ def _ngram_blocks(settings: TrainingSettings) -> list[tuple[str, Any, Any]]:
     ]
 
 
-def _structure_blocks(settings: TrainingSettings,
-                      family: str = "logistic_regression") -> list[tuple[str, Any, Any]]:
-    blocks: list[tuple[str, Any, Any]] = [
+def _structure_blocks(settings: TrainingSettings) -> list[tuple[str, Any, Any]]:
+    return [
         ("semantic", SentenceFeatures(), _ROW_COLUMNS),
         ("clause", ClauseFeatures(), _ROW_COLUMNS),
     ]
-    if settings.meaning and family == "logistic_regression":
-        blocks.append(("meaning", MeaningFeatures(), _ROW_COLUMNS))
-    return blocks
 
 
 def _logistic_regression(settings: TrainingSettings, C: float) -> LogisticRegression:
@@ -536,14 +490,12 @@ def build_estimator(settings: TrainingSettings | None = None,
     if family not in FAMILIES:
         raise PipelineError(f"unknown model family {family!r} (one of {', '.join(FAMILIES)})")
 
-    def pipeline(blocks: list[tuple[str, Any, Any]], model: Any, dense: bool = False
-                 ) -> Pipeline:
-        return Pipeline([("features", ColumnTransformer(blocks,
-                                                        sparse_threshold=0.0 if dense else 1.0)),
+    def pipeline(blocks: list[tuple[str, Any, Any]], model: Any) -> Pipeline:
+        return Pipeline([("features", ColumnTransformer(blocks, sparse_threshold=1.0)),
                          ("model", model)])
 
     if family == "complement_nb":
-        return pipeline(_ngram_blocks(settings) + _structure_blocks(settings, family),
+        return pipeline(_ngram_blocks(settings) + _structure_blocks(settings),
                         ComplementNB(alpha=settings.nb_alpha))
     if not settings.experts:
         return pipeline(_ngram_blocks(settings) + _structure_blocks(settings),
@@ -551,8 +503,7 @@ def build_estimator(settings: TrainingSettings | None = None,
     return LinearExperts([
         ("ngrams", pipeline(_ngram_blocks(settings), _logistic_regression(settings, settings.C))),
         ("structure", pipeline(_structure_blocks(settings),
-                               _logistic_regression(settings, settings.structure_C),
-                               dense=settings.meaning)),
+                               _logistic_regression(settings, settings.structure_C))),
     ])
 
 
@@ -720,10 +671,6 @@ def _export_block(name: str, transformer: Any) -> dict[str, Any] | None:
     if isinstance(transformer, RowFeatures):
         return {"name": name, "type": transformer.prefix,
                 "features": list(transformer.feature_names)}
-    if isinstance(transformer, MeaningFeatures):
-        return {"name": name, "type": transformer.prefix, "encoder": encoder.ENCODER_NAME,
-                "weights_sha256": encoder.WEIGHTS_SHA256, "columns": list(transformer.columns),
-                "dimensions": encoder.DIMENSIONS}
     return None  # a dropped remainder
 
 
@@ -792,16 +739,6 @@ class Classifier:
                                             "(retrain it with this version)")
                     vectorizers.append(("rows", features().fit(frame([]))))
                     width += len(block["features"])
-                elif kind == MeaningFeatures.prefix:
-                    if (block["weights_sha256"] != encoder.WEIGHTS_SHA256
-                            or tuple(block["columns"]) != MeaningFeatures.columns
-                            or int(block["dimensions"]) != encoder.DIMENSIONS):
-                        raise PipelineError(
-                            f"model was trained with another sentence encoder "
-                            f"({block['encoder']}, weights {block['weights_sha256'][:12]}); "
-                            "retrain it with this version")
-                    vectorizers.append(("rows", MeaningFeatures().fit(frame([]))))
-                    width += len(MeaningFeatures.columns) * encoder.DIMENSIONS
                 else:
                     raise PipelineError(f"unknown feature block type {kind!r}")
             coef = np.asarray(data["coef"], dtype=np.float64)

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline import __version__, encoder
+from pipeline import __version__
 from pipeline.classify import (
     Examples,
     TrainingSettings,
@@ -346,10 +346,7 @@ def build_card(*, version: str, model_sha256: str, family: str,
         "settings": {
             "seed": settings.seed, "C": settings.C, "structure_C": settings.structure_C,
             "experts": settings.experts, "balanced_classes": settings.balanced_classes,
-            "nb_alpha": settings.nb_alpha, "meaning": settings.meaning,
-            "sentence_encoder": ({"name": encoder.ENCODER_NAME, "package": encoder.ENCODER_PACKAGE,
-                                  "weights_sha256": encoder.WEIGHTS_SHA256}
-                                 if settings.meaning else None),
+            "nb_alpha": settings.nb_alpha,
             "word_ngrams": list(settings.word_ngrams),
             "char_ngrams": list(settings.char_ngrams), "char_min_df": settings.char_min_df,
         },

@@ -12,7 +12,6 @@ from pipeline.classify import (
     ClauseFeatures,
     Examples,
     LinearExperts,
-    MeaningFeatures,
     SentenceFeatures,
     TrainingSettings,
     antecedents,
@@ -29,7 +28,6 @@ from pipeline.classify import (
     subject_window,
     train,
 )
-from pipeline.encoder import DIMENSIONS, default_encoder
 from pipeline.errors import PipelineError
 from pipeline.schemas import LABELS
 from pipeline.training import to_examples, validate_rows
@@ -245,19 +243,11 @@ def test_experts_are_one_linear_model_once_exported():
     assert isinstance(model, LinearExperts)
     exported = export_model(model)
     assert [b["type"] for b in exported["blocks"]] == [
-        "tfidf", "tfidf", "semantic", "clause", "meaning"]
-
-    def width(block: dict) -> int:
-        if block["type"] == "meaning":
-            return len(block["columns"]) * block["dimensions"]
-        return len(block.get("idf", block.get("features", [])))
-
-    assert len(exported["coef"][0]) == sum(width(b) for b in exported["blocks"])
+        "tfidf", "tfidf", "semantic", "clause"]
+    assert len(exported["coef"][0]) == sum(
+        len(b.get("idf", b.get("features", []))) for b in exported["blocks"])
     single = train(examples, TrainingSettings(experts=False))
     assert [b["type"] for b in export_model(single)["blocks"]] == [
-        "tfidf", "tfidf", "semantic", "clause", "meaning"]
-    without = train(examples, TrainingSettings(meaning=False))
-    assert [b["type"] for b in export_model(without)["blocks"]] == [
         "tfidf", "tfidf", "semantic", "clause"]
 
 
@@ -265,32 +255,11 @@ def test_balanced_classes_weigh_the_rare_labels_up():
     # Seed labels: `other` and `relationship_claim` are common, the two traits rare, so
     # weighting labels by inverse frequency raises the traits' share of the probability.
     examples = seed_examples()
-    # Without the embeddings, which fit the training rows so closely that any weighting
-    # moves their probabilities little.
-    plain = train(examples, TrainingSettings(meaning=False))
-    balanced = train(examples, TrainingSettings(meaning=False, balanced_classes=True))
+    plain = train(examples, TrainingSettings())
+    balanced = train(examples, TrainingSettings(balanced_classes=True))
     frame = examples.frame()
     traits = [list(plain.classes_).index(label)
               for label in ("leadership_trait", "management_trait")]
     plain_share = plain.predict_proba(frame)[:, traits].sum(axis=1).mean()
     balanced_share = balanced.predict_proba(frame)[:, traits].sum(axis=1).mean()
     assert balanced_share > plain_share + 0.01
-
-
-def test_meaning_features_are_the_embeddings_of_the_text_and_its_context():
-    rows = frame(["Managers plan the week.", "They also sign off the rota."],
-                 ["", "Managers plan the week."])
-    features = MeaningFeatures().fit(rows).transform(rows)
-    assert features.shape == (2, 2 * DIMENSIONS)
-    first = default_encoder().encode(["Managers plan the week."])[0]
-    assert np.allclose(features[0, DIMENSIONS:], 0.0)  # no previous sentence
-    assert np.allclose(features[1, DIMENSIONS:], first, atol=1e-6)
-    assert np.allclose(features[0, :DIMENSIONS], first, atol=1e-6)
-
-
-def test_a_model_trained_over_another_encoder_is_refused():
-    exported = export_model(train(seed_examples(), TrainingSettings()))
-    block = next(b for b in exported["blocks"] if b["type"] == "meaning")
-    block["weights_sha256"] = "0" * 64
-    with pytest.raises(PipelineError, match="another sentence encoder"):
-        Classifier.from_data(exported, "v")
