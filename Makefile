@@ -17,7 +17,7 @@ LABELS ?= labels/seeds.csv labels/corpus.csv labels/corpus_extra.csv labels/corp
 	labels/corpus_pages.csv labels/corpus_pages2.csv labels/corpus_pages3.csv labels/corpus_pages5.csv
 # Files people add after labeling (`make train EXTRA_LABELS=to_label.csv`), on top of LABELS.
 EXTRA_LABELS ?=
-HELDOUT ?= labels/heldout.csv labels/heldout_pages.csv
+HELDOUT ?= labels/heldout.csv labels/heldout_pages.csv labels/heldout_pages2.csv
 
 INPUT_FILES := $(shell find $(INPUT) -type f \( -name '*.txt' -o -name '*.htm*' \
 	-o -name '*.jsonl' -o -name '*.jsonl.gz' -o -name '*.parquet' \) 2>/dev/null)
