@@ -14,8 +14,7 @@ OUT ?= outputs
 MODEL_DIR ?= models
 LABELS ?= labels/seeds.csv labels/corpus.csv labels/corpus_extra.csv labels/corpus_more.csv \
 	labels/corpus_hard.csv labels/corpus_voices.csv labels/corpus_voices2.csv \
-	labels/corpus_pages.csv labels/corpus_pages2.csv labels/corpus_pages3.csv labels/corpus_pages5.csv \
-	labels/corpus_pages6.csv
+	labels/corpus_pages.csv labels/corpus_pages2.csv labels/corpus_pages3.csv labels/corpus_pages5.csv
 # Files people add after labeling (`make train EXTRA_LABELS=to_label.csv`), on top of LABELS.
 EXTRA_LABELS ?=
 HELDOUT ?= labels/heldout.csv labels/heldout_pages.csv labels/heldout_pages2.csv
