@@ -469,12 +469,14 @@ def train_command(label_paths: tuple[Path, ...], heldout_paths: tuple[Path, ...]
     new_model = Classifier.from_data(json.loads(data), version)
     held_result = None
     if held is not None:
-        held_result = _metrics_with_baseline(new_model, held, seed)
+        new_predictions = _predict(new_model, held)
+        held_result = _metrics_with_baseline(held, new_predictions, seed)
         held_result["files"] = [{"path": name, "sha256": pio.sha256_bytes(data)}
                                 for name, data in held_files]
         if held_by_file:
-            held_result["by_file"] = {name: _metrics_with_baseline(new_model, one_file, seed)
-                                      for name, one_file in held_by_file.items()}
+            held_result["by_file"] = {
+                name: _metrics_with_baseline(one_file, _predict(new_model, one_file), seed)
+                for name, one_file in held_by_file.items()}
     card = build_card(version=version, model_sha256=pio.sha256_bytes(data), family=best,
                       files=files, sentences=labels.sentences, settings=settings,
                       cross_validation=cv, families={"chosen": best, "by_family": comparison,
@@ -500,13 +502,12 @@ def train_command(label_paths: tuple[Path, ...], heldout_paths: tuple[Path, ...]
         rows = [("new " + version, held_result["macro_f1"]),
                 ("keyword baseline", held_result["keyword_baseline"]["macro_f1"])]
         if current is not None:
-            current_predictions = current.predict(held.texts, held.contexts, held.antecedents)
+            current_predictions = _predict(current, held)
             current_macro = score(held.labels, current_predictions)["macro_f1"]
             rows.insert(1, ("current " + current.version, current_macro))
             promote = held_result["macro_f1"] >= current_macro or current.version == version
-            paired = paired_difference(held.labels, new_model.predict(
-                held.texts, held.contexts, held.antecedents), current_predictions, held.groups,
-                seed)
+            paired = paired_difference(held.labels, new_predictions, current_predictions,
+                                       held.groups, seed)
         click.echo("held-out macro-F1: " + "; ".join(f"{n} {m:.3f}" for n, m in rows))
         if current is not None:
             low, high = paired["interval_95"]
@@ -522,11 +523,15 @@ def train_command(label_paths: tuple[Path, ...], heldout_paths: tuple[Path, ...]
     _report(f"train: done [{time.perf_counter() - started:.1f}s]")
 
 
-def _metrics_with_baseline(model: Classifier, examples: Examples, seed: int) -> dict[str, Any]:
-    """Metrics of ``model`` on labeled examples (with bootstrap intervals), and the keyword
-    baseline's on the same sentences."""
-    result = evaluate_metrics(examples.labels, model.predict(
-        examples.texts, examples.contexts, examples.antecedents), examples.groups, seed)
+def _predict(model: Classifier, examples: Examples) -> list[str]:
+    return model.predict(examples.texts, examples.contexts, examples.antecedents)
+
+
+def _metrics_with_baseline(examples: Examples, predicted: list[str], seed: int
+                           ) -> dict[str, Any]:
+    """Metrics of a model's ``predicted`` labels for labeled examples (with bootstrap
+    intervals), and the keyword baseline's on the same sentences."""
+    result = evaluate_metrics(examples.labels, predicted, examples.groups, seed)
     result["keyword_baseline"] = score(examples.labels, keyword_baseline(examples.texts))
     return result
 
@@ -570,7 +575,7 @@ def evaluate_command(label_paths: tuple[Path, ...], model_dir: Path, cv: bool, s
     trained_on = {f["sha256"] for f in card.get("training_data", {}).get("files", [])}
     seen = [name for name, data in files if pio.sha256_bytes(data) in trained_on]
     note = f" (trained on {', '.join(seen)}: these are training scores)" if seen else ""
-    metrics = _metrics_with_baseline(classifier, examples, seed)
+    metrics = _metrics_with_baseline(examples, _predict(classifier, examples), seed)
     click.echo(f"model {classifier.version} on {len(examples)} sentences{note}:\n"
                f"{format_metrics(metrics)}\nkeyword baseline: macro-F1 "
                f"{metrics['keyword_baseline']['macro_f1']:.3f}")

@@ -232,37 +232,47 @@ def to_examples(sentences: Sequence[LabeledSentence]) -> Examples:
 # ---------------------------------------------------------------------------------------
 # Evaluation.
 
+def _document_matrices(y_true: Sequence[str], y_pred: Sequence[str],
+                       groups: Sequence[str]) -> np.ndarray:
+    """One confusion matrix per source document (in sorted order of the groups), so that a
+    bootstrap resample of documents is a sum of them."""
+    index = {label: i for i, label in enumerate(LABELS)}
+    position = {key: i for i, key in enumerate(sorted(set(groups)))}
+    matrices = np.zeros((len(position), len(LABELS), len(LABELS)), dtype=np.int64)
+    for true, predicted, group in zip(y_true, y_pred, groups):
+        matrices[position[group], index[true], index[predicted]] += 1
+    return matrices
+
+
+def _f1s(matrix: np.ndarray) -> tuple[np.ndarray, float]:
+    """F1 of each label and macro-F1 over the labels present, from a confusion matrix."""
+    tp = np.diag(matrix).astype(float)
+    support = matrix.sum(axis=1)
+    denominator = support + matrix.sum(axis=0)
+    f1 = np.divide(2 * tp, denominator, out=np.zeros(len(tp)), where=denominator > 0)
+    present = support > 0
+    return f1, float(f1[present].mean()) if present.any() else 0.0
+
+
+def _interval(values: Sequence[float]) -> list[float]:
+    return [round(float(np.percentile(values, 2.5)), 4),
+            round(float(np.percentile(values, 97.5)), 4)]
+
+
 def bootstrap_interval(y_true: Sequence[str], y_pred: Sequence[str], groups: Sequence[str],
                        seed: int = 0, samples: int = BOOTSTRAP_SAMPLES) -> dict[str, Any]:
     """95% intervals of macro-F1 and of each label's F1, by resampling whole source
     documents with replacement (sentences of one page are not independent)."""
     rng = np.random.default_rng(seed)
-    index = {label: i for i, label in enumerate(LABELS)}
-    k = len(LABELS)
-    # One confusion matrix per source document; a resample is a sum of them.
-    by_group: dict[str, np.ndarray] = {}
-    for true, predicted, group in zip(y_true, y_pred, groups):
-        matrix = by_group.setdefault(group, np.zeros((k, k), dtype=np.int64))
-        matrix[index[true], index[predicted]] += 1
-    stacked = np.stack([by_group[key] for key in sorted(by_group)])
+    matrices = _document_matrices(y_true, y_pred, groups)
     macro, per_label = [], {label: [] for label in LABELS}
     for _ in range(samples):
-        matrix = stacked[rng.integers(0, len(stacked), len(stacked))].sum(axis=0)
-        tp = np.diag(matrix).astype(float)
-        support, predicted_n = matrix.sum(axis=1), matrix.sum(axis=0)
-        denominator = support + predicted_n
-        f1 = np.divide(2 * tp, denominator, out=np.zeros(k), where=denominator > 0)
-        present = support > 0
-        macro.append(float(f1[present].mean()) if present.any() else 0.0)
+        f1, macro_f1 = _f1s(matrices[rng.integers(0, len(matrices), len(matrices))].sum(axis=0))
+        macro.append(macro_f1)
         for i, label in enumerate(LABELS):
             per_label[label].append(float(f1[i]))
-
-    def interval(values: list[float]) -> list[float]:
-        return [round(float(np.percentile(values, 2.5)), 4),
-                round(float(np.percentile(values, 97.5)), 4)]
-
-    return {"macro_f1": interval(macro),
-            "f1": {label: interval(values) for label, values in per_label.items()},
+    return {"macro_f1": _interval(macro),
+            "f1": {label: _interval(values) for label, values in per_label.items()},
             "method": f"bootstrap over source documents, {samples} samples, seed {seed}"}
 
 
@@ -274,31 +284,14 @@ def paired_difference(y_true: Sequence[str], y_new: Sequence[str], y_old: Sequen
     the two models' errors fall on the same sentences, so this interval is much narrower
     than the two models' own intervals side by side."""
     rng = np.random.default_rng(seed)
-    index = {label: i for i, label in enumerate(LABELS)}
-    k = len(LABELS)
-    keys = sorted(set(groups))
-    position = {key: i for i, key in enumerate(keys)}
-    stacked = np.zeros((2, len(keys), k, k), dtype=np.int64)
-    for true, new, old, group in zip(y_true, y_new, y_old, groups):
-        stacked[0, position[group], index[true], index[new]] += 1
-        stacked[1, position[group], index[true], index[old]] += 1
-
-    def macro(matrix: np.ndarray) -> float:
-        tp = np.diag(matrix).astype(float)
-        support = matrix.sum(axis=1)
-        denominator = support + matrix.sum(axis=0)
-        f1 = np.divide(2 * tp, denominator, out=np.zeros(k), where=denominator > 0)
-        return float(f1[support > 0].mean()) if (support > 0).any() else 0.0
-
+    new = _document_matrices(y_true, y_new, groups)
+    old = _document_matrices(y_true, y_old, groups)
     differences = []
     for _ in range(samples):
-        pick = rng.integers(0, len(keys), len(keys))
-        differences.append(macro(stacked[0, pick].sum(axis=0))
-                           - macro(stacked[1, pick].sum(axis=0)))
-    point = macro(stacked[0].sum(axis=0)) - macro(stacked[1].sum(axis=0))
-    return {"difference": round(point, 4),
-            "interval_95": [round(float(np.percentile(differences, 2.5)), 4),
-                            round(float(np.percentile(differences, 97.5)), 4)]}
+        pick = rng.integers(0, len(new), len(new))
+        differences.append(_f1s(new[pick].sum(axis=0))[1] - _f1s(old[pick].sum(axis=0))[1])
+    point = _f1s(new.sum(axis=0))[1] - _f1s(old.sum(axis=0))[1]
+    return {"difference": round(point, 4), "interval_95": _interval(differences)}
 
 
 def evaluate(y_true: Sequence[str], y_pred: Sequence[str], groups: Sequence[str],
