@@ -39,11 +39,11 @@ from transformers import AutoModel, AutoTokenizer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.authors import training_label_files  # noqa: E402
+from benchmarks.authors import examples_of, training_label_files  # noqa: E402
 from pipeline import io as pio  # noqa: E402
-from pipeline.classify import TrainingSettings, build_estimator  # noqa: E402
+from pipeline.classify import Examples, TrainingSettings, build_estimator  # noqa: E402
 from pipeline.schemas import LABELS  # noqa: E402
-from pipeline.training import evaluate, paired_difference, to_examples  # noqa: E402
+from pipeline.training import evaluate, paired_difference  # noqa: E402
 
 HELDOUT = ["labels/heldout.csv", "labels/heldout_pages.csv", "labels/heldout_pages2.csv"]
 
@@ -188,10 +188,16 @@ def cross_validate(examples, args) -> None:
     report("grouped CV", examples, shipped, tuned)
 
 
-def subset(examples, rows):
-    return type(examples)(**{name: [getattr(examples, name)[i] for i in rows]
-                             for name in ("texts", "contexts", "antecedents", "labels",
-                                          "groups")})
+FIELDS = ("texts", "contexts", "antecedents", "labels", "groups")
+
+
+def subset(examples: Examples, rows) -> Examples:
+    return Examples(**{name: [getattr(examples, name)[i] for i in rows] for name in FIELDS})
+
+
+def joined(parts: list[Examples]) -> Examples:
+    return Examples(**{name: [v for part in parts for v in getattr(part, name)]
+                       for name in FIELDS})
 
 
 def main() -> None:
@@ -209,8 +215,7 @@ def main() -> None:
     torch.manual_seed(args.seed)
     torch.set_num_threads(2)
 
-    labels, _ = pio.read_label_files([ROOT / f for f in training_label_files()])
-    examples = to_examples(labels.sentences)
+    examples = examples_of([ROOT / f for f in training_label_files()])
     print(f"fine-tuning on {len(examples)} sentences, {args.epochs:g} epochs, layers: "
           f"{args.train_layers or 'all'}", flush=True)
     if args.cv:
@@ -218,10 +223,9 @@ def main() -> None:
         return
     model, tokenizer = fine_tune(examples, args)
     shipped_model = pio.load_classifier(ROOT / "models")
-    sentences, shipped, tuned = [], [], []
+    parts, shipped, tuned = [], [], []
     for path in HELDOUT:
-        held, _ = pio.read_label_files([ROOT / path])
-        held_examples = to_examples(held.sentences)
+        held_examples = examples_of([ROOT / path])
         shipped.append(shipped_model.predict_proba(held_examples.texts, held_examples.contexts,
                                                    held_examples.antecedents))
         started = time.time()
@@ -229,8 +233,8 @@ def main() -> None:
         speed = len(held_examples) / (time.time() - started)
         report(path, held_examples, shipped[-1], tuned[-1])
         print(f"  fine-tuned model classifies {speed:.0f} sentences/s", flush=True)
-        sentences.extend(held.sentences)
-    report("pooled", to_examples(sentences), np.vstack(shipped), np.vstack(tuned))
+        parts.append(held_examples)
+    report("pooled", joined(parts), np.vstack(shipped), np.vstack(tuned))
 
 
 if __name__ == "__main__":
